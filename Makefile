@@ -1,0 +1,62 @@
+# Every routine command is a target. `make run` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+EXTRAS ?= dev
+
+.PHONY: run test install migrate catalogue roles admin static serve lint format check messages ci
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CEP Portal needs Python 3.11 or newer (found " + sys.version.split()[0] + ").")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+catalogue: migrate
+	$(BIN)/python manage.py load_catalogue
+
+roles: migrate
+	$(BIN)/python manage.py setup_roles
+
+admin: migrate
+	$(BIN)/python manage.py ensure_admin
+
+static: install
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+
+# Serves with DEBUG off, as users see it; secure cookies off because it is plain http.
+run: catalogue roles admin static
+	@echo "CEP Portal: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	DJANGO_SECURE_COOKIES=0 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: install
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'node_modules/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+ci:
+	bash .ci/run
