@@ -1,0 +1,424 @@
+"""The catalogue: programmes, tools and partners, and which risks each covers.
+
+What a reader may see is decided in one place, `EditorialQuerySet.visible_to()`:
+every view, count, link, export and feed starts from it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from risk_areas.models import SlugHistoryMixin, SlugQuerySet, TimeStampedModel
+
+VIEW_RESTRICTED_PERMISSION = "programmes.view_restricted"
+
+
+def can_view_restricted(user):
+    return bool(
+        user and user.is_authenticated and user.has_perm(VIEW_RESTRICTED_PERMISSION)
+    )
+
+
+class Partner(SlugHistoryMixin, TimeStampedModel):
+    """An organisation the WCO works with, such as UNODC or INTERPOL."""
+
+    class Kind(models.TextChoices):
+        INTERNATIONAL_ORGANISATION = "international-organisation", _(
+            "International organisation"
+        )
+        CUSTOMS_ADMINISTRATION = "customs-administration", _("Customs administration")
+        GOVERNMENT_AGENCY = "government-agency", _("Government agency")
+        PRIVATE_SECTOR = "private-sector", _("Private sector")
+        NETWORK = "network", _("Network")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=40, choices=Kind, default=Kind.INTERNATIONAL_ORGANISATION
+    )
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.TextField(_("keywords"), blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:partner-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+def visible_q(user, prefix=""):
+    """The condition for records `user` may see; `prefix` reaches them through a relation.
+
+    Counts over relations (e.g. programmes per risk area) use this with
+    `Count(..., filter=visible_q(user, "programmes__"))`, so every number a reader
+    sees agrees with the lists.
+    """
+    condition = Q(**{f"{prefix}publication_status": PublicationStatus.PUBLISHED})
+    if not can_view_restricted(user):
+        condition &= Q(**{f"{prefix}access": Access.PUBLIC})
+    return condition
+
+
+class EditorialQuerySet(SlugQuerySet):
+    def published(self):
+        return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+    def public(self):
+        return self.filter(access=Access.PUBLIC)
+
+    def visible_to(self, user):
+        """What `user` may see on the public site: never drafts, restricted only to members."""
+        return self.filter(visible_q(user))
+
+    def due_for_review(self, today=None):
+        today = today or timezone.localdate()
+        cutoff = today - timezone.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff))
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Access(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    RESTRICTED = "restricted", _("Restricted to member administrations")
+
+
+class EditorialModel(SlugHistoryMixin, TimeStampedModel):
+    """Publication state, access level, review date and sources of a catalogue record."""
+
+    publication_status = models.CharField(
+        _("publication status"),
+        max_length=20,
+        choices=PublicationStatus,
+        default=PublicationStatus.DRAFT,
+        help_text=_("Drafts are invisible on the public site until published."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    access = models.CharField(
+        _("access"),
+        max_length=20,
+        choices=Access,
+        default=Access.PUBLIC,
+        help_text=_(
+            "Restricted records are shown only to signed-in members; "
+            "for everyone else they do not exist."
+        ),
+    )
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked this record against its sources."),
+    )
+    source_url = models.URLField(
+        _("source"), max_length=500, help_text=_("The page the facts come from.")
+    )
+    additional_sources = models.TextField(
+        _("additional sources"), blank=True, help_text=_("One URL per line.")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.publication_status == PublicationStatus.PUBLISHED
+
+    @property
+    def is_restricted(self):
+        return self.access == Access.RESTRICTED
+
+    @property
+    def sources(self):
+        extra = [line.strip() for line in self.additional_sources.splitlines()]
+        return [url for url in [self.source_url, *extra] if url]
+
+    def is_visible_to(self, user):
+        return self.is_published and (not self.is_restricted or can_view_restricted(user))
+
+    def publish(self, user=None):
+        self.publication_status = PublicationStatus.PUBLISHED
+        self.published_at = timezone.now()
+        self.published_by = user if user and user.is_authenticated else None
+
+
+class ProgrammeQuerySet(EditorialQuerySet):
+    def active(self):
+        return self.filter(status=Programme.Status.ACTIVE)
+
+
+class Programme(EditorialModel):
+    """A WCO enforcement programme, such as the Environment Programme."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        MERGED = "merged", _("Merged into another programme")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Position on the WCO's programme list.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_("Comma-separated words staff search with: synonyms, old names."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"), null=True, blank=True, help_text=_("Leave empty while it runs.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.ACTIVE
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        verbose_name=_("successor"),
+        help_text=_("The programme this one was merged into."),
+    )
+    merged_on = models.DateField(_("merged on"), null=True, blank=True)
+    risk_areas = models.ManyToManyField(
+        "risk_areas.RiskArea",
+        through="ProgrammeCoverage",
+        related_name="programmes",
+        verbose_name=_("risk areas"),
+    )
+    threats = models.ManyToManyField(
+        "risk_areas.Threat", related_name="programmes", blank=True, verbose_name=_("threats")
+    )
+    partners = models.ManyToManyField(
+        Partner, related_name="programmes", blank=True, verbose_name=_("partners")
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        permissions = [("view_restricted", "Can view restricted content")]
+        indexes = [
+            models.Index(
+                fields=["publication_status", "access"], name="programme_visibility_idx"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
+                name="programmes_programme_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="merged")
+                | (Q(successor__isnull=False) & Q(merged_on__isnull=False)),
+                name="programmes_programme_merged_has_successor_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="merged") | Q(successor__isnull=True),
+                name="programmes_programme_only_merged_has_successor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")),
+                name="programmes_programme_not_own_successor",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_merged(self):
+        return self.status == self.Status.MERGED
+
+
+class ToolQuerySet(EditorialQuerySet):
+    pass
+
+
+class Tool(EditorialModel):
+    """An instrument, standard, IT system, guide, operation or report the WCO offers."""
+
+    class Kind(models.TextChoices):
+        INSTRUMENT = "instrument", _("Legal instrument")
+        STANDARD = "standard", _("Standard")
+        IT_SYSTEM = "it-system", _("IT system")
+        GUIDANCE = "guidance", _("Guidance")
+        TRAINING = "training", _("Training")
+        OPERATION = "operation", _("Operation")
+        REPORT = "report", _("Report")
+        PROJECT = "project", _("Project")
+        PARTNERSHIP = "partnership", _("Partnership")
+        BODY = "body", _("Working group or network")
+
+    name = models.CharField(_("name"), max_length=250, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_("Comma-separated words staff search with: synonyms, goods, acronyms."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    risk_areas = models.ManyToManyField(
+        "risk_areas.RiskArea",
+        through="ToolCoverage",
+        related_name="tools",
+        verbose_name=_("risk areas"),
+    )
+    threats = models.ManyToManyField(
+        "risk_areas.Threat", related_name="tools", blank=True, verbose_name=_("threats")
+    )
+    components = models.ManyToManyField(
+        "risk_areas.CEPComponent", related_name="tools", verbose_name=_("CEP components")
+    )
+    programmes = models.ManyToManyField(
+        Programme, related_name="tools", blank=True, verbose_name=_("programmes")
+    )
+    partners = models.ManyToManyField(
+        Partner, related_name="tools", blank=True, verbose_name=_("partners")
+    )
+
+    objects = ToolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tool")
+        verbose_name_plural = _("tools")
+        indexes = [
+            models.Index(fields=["publication_status", "access"], name="tool_visibility_idx"),
+            models.Index(fields=["kind"], name="tool_kind_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:tool-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class CoverageLevel(models.TextChoices):
+    PRIMARY = "primary", _("Primary")
+    SUPPORTING = "supporting", _("Supporting")
+
+
+class ProgrammeCoverageQuerySet(models.QuerySet):
+    def get_by_natural_key(self, programme_slug, risk_area_slug):
+        return self.get(programme__slug=programme_slug, risk_area__slug=risk_area_slug)
+
+
+class ProgrammeCoverage(models.Model):
+    """How strongly a programme covers a risk area."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="coverage"
+    )
+    risk_area = models.ForeignKey(
+        "risk_areas.RiskArea", on_delete=models.CASCADE, related_name="programme_coverage"
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=CoverageLevel, default=CoverageLevel.PRIMARY
+    )
+
+    objects = ProgrammeCoverageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["risk_area__order", "programme__name"]
+        verbose_name = _("programme coverage")
+        verbose_name_plural = _("programme coverage")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "risk_area"],
+                name="programmes_programmecoverage_unique_pair",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.programme} → {self.risk_area} ({self.get_level_display()})"
+
+    def natural_key(self):
+        return self.programme.natural_key() + self.risk_area.natural_key()
+
+    natural_key.dependencies = ["programmes.programme", "risk_areas.riskarea"]
+
+
+class ToolCoverageQuerySet(models.QuerySet):
+    def get_by_natural_key(self, tool_slug, risk_area_slug):
+        return self.get(tool__slug=tool_slug, risk_area__slug=risk_area_slug)
+
+
+class ToolCoverage(models.Model):
+    """How strongly a tool covers a risk area."""
+
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="coverage")
+    risk_area = models.ForeignKey(
+        "risk_areas.RiskArea", on_delete=models.CASCADE, related_name="tool_coverage"
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=CoverageLevel, default=CoverageLevel.PRIMARY
+    )
+
+    objects = ToolCoverageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["risk_area__order", "tool__name"]
+        verbose_name = _("tool coverage")
+        verbose_name_plural = _("tool coverage")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tool", "risk_area"], name="programmes_toolcoverage_unique_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.tool} → {self.risk_area} ({self.get_level_display()})"
+
+    def natural_key(self):
+        return self.tool.natural_key() + self.risk_area.natural_key()
+
+    natural_key.dependencies = ["programmes.tool", "risk_areas.riskarea"]

@@ -1,0 +1,45 @@
+import os
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.utils import translation
+
+# Playwright drives the browser from the test thread while live_server answers in
+# another; ORM calls made in a Playwright test would otherwise be refused.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic first; tests don't run it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def member(django_user_model):
+    """A signed-in user of a member administration: may see restricted records."""
+    user = django_user_model.objects.create_user("member", password="pw-member-123")
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_restricted", content_type__app_label="programmes")
+    )
+    return user
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    """A signed-in user without the permission to see restricted records."""
+    return django_user_model.objects.create_user("outsider", password="pw-outsider-123")
+
+
+@pytest.fixture
+def members_group():
+    return Group.objects.filter(name="Members").first()

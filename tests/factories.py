@@ -1,0 +1,98 @@
+"""Plain builders for test data: name only the fields a test cares about."""
+
+import itertools
+
+from django.utils.text import slugify
+
+from programmes.models import (
+    Partner,
+    Programme,
+    ProgrammeCoverage,
+    PublicationStatus,
+    Tool,
+    ToolCoverage,
+)
+from risk_areas.models import CEPComponent, RiskArea, Threat
+
+_counter = itertools.count(1)
+
+
+def _slug(name):
+    return slugify(name)[:90] or f"record-{next(_counter)}"
+
+
+def make_risk_area(name="Revenue", **fields):
+    fields.setdefault("slug", _slug(name))
+    fields.setdefault("order", next(_counter))
+    return RiskArea.objects.create(name=name, **fields)
+
+
+def make_threat(name="Undervaluation", *, risk_area=None, **fields):
+    fields.setdefault("slug", _slug(name))
+    risk_area = risk_area or RiskArea.objects.first() or make_risk_area()
+    return Threat.objects.create(name=name, risk_area=risk_area, **fields)
+
+
+def make_component(name="Tools", **fields):
+    fields.setdefault("slug", _slug(name))
+    fields.setdefault("order", next(_counter))
+    return CEPComponent.objects.create(name=name, **fields)
+
+
+def make_partner(name="UNODC", **fields):
+    fields.setdefault("slug", _slug(name))
+    return Partner.objects.create(name=name, **fields)
+
+
+def _cover(record, coverage_model, owner_field, risk_areas, supporting):
+    for area in risk_areas:
+        coverage_model.objects.create(
+            **{owner_field: record}, risk_area=area, level="primary"
+        )
+    for area in supporting:
+        coverage_model.objects.create(
+            **{owner_field: record}, risk_area=area, level="supporting"
+        )
+
+
+def make_programme(
+    name="Revenue Programme",
+    *,
+    risk_areas=(),
+    supporting=(),
+    partners=(),
+    threats=(),
+    **fields,
+):
+    fields.setdefault("slug", _slug(name))
+    fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
+    fields.setdefault("source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx")
+    programme = Programme.objects.create(name=name, **fields)
+    _cover(programme, ProgrammeCoverage, "programme", risk_areas, supporting)
+    programme.partners.set(partners)
+    programme.threats.set(threats)
+    return programme
+
+
+def make_tool(
+    name="Customs Enforcement Network",
+    *,
+    kind="it-system",
+    risk_areas=(),
+    supporting=(),
+    components=(),
+    programmes=(),
+    partners=(),
+    threats=(),
+    **fields,
+):
+    fields.setdefault("slug", _slug(name))
+    fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
+    fields.setdefault("source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx")
+    tool = Tool.objects.create(name=name, kind=kind, **fields)
+    _cover(tool, ToolCoverage, "tool", risk_areas, supporting)
+    tool.components.set(components)
+    tool.programmes.set(programmes)
+    tool.partners.set(partners)
+    tool.threats.set(threats)
+    return tool
