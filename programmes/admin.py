@@ -1,0 +1,230 @@
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from risk_areas.models import RiskArea
+
+from .models import (
+    Partner,
+    Programme,
+    ProgrammeCoverage,
+    PublicationStatus,
+    Tool,
+    ToolCoverage,
+)
+
+
+class ProgrammeCoverageInline(admin.TabularInline):
+    model = ProgrammeCoverage
+    extra = 0
+    autocomplete_fields = ["risk_area"]
+
+
+class ToolCoverageInline(admin.TabularInline):
+    model = ToolCoverage
+    extra = 0
+    autocomplete_fields = ["risk_area"]
+
+
+class DueForReviewFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Due for review")), ("current", _("Reviewed recently"))]
+
+    def queryset(self, request, queryset):
+        due = queryset.due_for_review()
+        if self.value() == "due":
+            return due
+        if self.value() == "current":
+            return queryset.exclude(pk__in=due.values("pk"))
+        return queryset
+
+
+class EditorialAdmin(TranslationAdmin):
+    """Publishing, review and preview shared by programmes and tools."""
+
+    actions = ["publish", "unpublish", "mark_reviewed"]
+    readonly_fields = ["published_at", "published_by", "created", "updated"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_per_page = 50
+
+    @admin.display(description=_("risk areas"))
+    def risk_area_names(self, record):
+        return ", ".join(area.name for area in record.risk_areas.all())
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("risk_areas", queryset=RiskArea.objects.all()))
+        )
+
+    def view_on_site(self, record):
+        # Drafts and restricted records are not on the public site for everyone:
+        # editors look at them through the preview page.
+        return reverse(
+            f"programmes:{record._meta.model_name}-preview", kwargs={"slug": record.slug}
+        )
+
+    def save_model(self, request, record, form, change):
+        if record.is_published and not record.published_at:
+            record.publish(request.user)
+        super().save_model(request, record, form, change)
+
+    @admin.action(description=_("Publish selected records"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.filter(publication_status=PublicationStatus.DRAFT).update(
+            publication_status=PublicationStatus.PUBLISHED,
+            published_at=timezone.now(),
+            published_by=request.user,
+        )
+        self.message_user(
+            request,
+            ngettext("%d record published.", "%d records published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Return selected records to draft"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(publication_status=PublicationStatus.DRAFT)
+        self.message_user(
+            request,
+            ngettext("%d record returned to draft.", "%d records returned to draft.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark selected records as reviewed today"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        count = queryset.update(last_reviewed=timezone.localdate())
+        self.message_user(
+            request,
+            ngettext("%d record marked as reviewed.", "%d records marked as reviewed.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(EditorialAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "risk_area_names",
+        "status",
+        "publication_status",
+        "access",
+        "last_reviewed",
+    ]
+    list_filter = [
+        "status",
+        "publication_status",
+        "access",
+        DueForReviewFilter,
+        "risk_areas",
+        "partners",
+    ]
+    list_select_related = ["successor"]
+    search_fields = ["name", "acronym", "summary", "keywords"]
+    autocomplete_fields = ["successor", "partners", "threats"]
+    inlines = [ProgrammeCoverageInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "acronym", "order", "summary", "description", "keywords"]}),
+        (_("History"), {"fields": ["start_year", "end_year", "status", "successor", "merged_on"]}),
+        (_("Links"), {"fields": ["threats", "partners"]}),
+        (
+            _("Editorial"),
+            {
+                "fields": [
+                    "publication_status",
+                    "access",
+                    "last_reviewed",
+                    "source_url",
+                    "additional_sources",
+                    "published_at",
+                    "published_by",
+                    "created",
+                    "updated",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Tool)
+class ToolAdmin(EditorialAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "kind",
+        "risk_area_names",
+        "publication_status",
+        "access",
+        "last_reviewed",
+    ]
+    list_filter = [
+        "kind",
+        "publication_status",
+        "access",
+        DueForReviewFilter,
+        "risk_areas",
+        "components",
+        "programmes",
+    ]
+    search_fields = ["name", "acronym", "summary", "keywords"]
+    autocomplete_fields = ["programmes", "partners", "threats"]
+    filter_horizontal = ["components"]
+    inlines = [ToolCoverageInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "acronym", "kind", "summary", "description", "keywords"]}),
+        (_("Links"), {"fields": ["start_year", "components", "programmes", "threats", "partners"]}),
+        (
+            _("Editorial"),
+            {
+                "fields": [
+                    "publication_status",
+                    "access",
+                    "last_reviewed",
+                    "source_url",
+                    "additional_sources",
+                    "published_at",
+                    "published_by",
+                    "created",
+                    "updated",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Partner)
+class PartnerAdmin(TranslationAdmin):
+    list_display = ["name", "acronym", "kind", "updated"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym", "description", "keywords"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created", "updated"]
+
+
+@admin.register(ProgrammeCoverage)
+class ProgrammeCoverageAdmin(admin.ModelAdmin):
+    list_display = ["programme", "risk_area", "level"]
+    list_filter = ["level", "risk_area"]
+    list_select_related = ["programme", "risk_area"]
+    search_fields = ["programme__name", "risk_area__name"]
+    autocomplete_fields = ["programme", "risk_area"]
+
+
+@admin.register(ToolCoverage)
+class ToolCoverageAdmin(admin.ModelAdmin):
+    list_display = ["tool", "risk_area", "level"]
+    list_filter = ["level", "risk_area"]
+    list_select_related = ["tool", "risk_area"]
+    search_fields = ["tool__name", "risk_area__name"]
+    autocomplete_fields = ["tool", "risk_area"]
