@@ -69,7 +69,8 @@ class EditorialAdmin(TranslationAdmin):
         # Drafts and restricted records are not on the public site for everyone:
         # editors look at them through the preview page.
         return reverse(
-            f"programmes:{record._meta.model_name}-preview", kwargs={"slug": record.slug}
+            f"programmes:{record._meta.model_name}-preview",
+            kwargs={"slug": record.slug},
         )
 
     def save_model(self, request, record, form, change):
@@ -83,6 +84,7 @@ class EditorialAdmin(TranslationAdmin):
             publication_status=PublicationStatus.PUBLISHED,
             published_at=timezone.now(),
             published_by=request.user,
+            updated=timezone.now(),
         )
         self.message_user(
             request,
@@ -90,22 +92,34 @@ class EditorialAdmin(TranslationAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Return selected records to draft"), permissions=["change"])
+    @admin.action(
+        description=_("Return selected records to draft"), permissions=["change"]
+    )
     def unpublish(self, request, queryset):
-        count = queryset.update(publication_status=PublicationStatus.DRAFT)
+        count = queryset.update(
+            publication_status=PublicationStatus.DRAFT, updated=timezone.now()
+        )
         self.message_user(
             request,
-            ngettext("%d record returned to draft.", "%d records returned to draft.", count)
+            ngettext(
+                "%d record returned to draft.", "%d records returned to draft.", count
+            )
             % count,
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Mark selected records as reviewed today"), permissions=["change"])
+    @admin.action(
+        description=_("Mark selected records as reviewed today"), permissions=["change"]
+    )
     def mark_reviewed(self, request, queryset):
-        count = queryset.update(last_reviewed=timezone.localdate())
+        count = queryset.update(
+            last_reviewed=timezone.localdate(), updated=timezone.now()
+        )
         self.message_user(
             request,
-            ngettext("%d record marked as reviewed.", "%d records marked as reviewed.", count)
+            ngettext(
+                "%d record marked as reviewed.", "%d records marked as reviewed.", count
+            )
             % count,
             messages.SUCCESS,
         )
@@ -135,8 +149,24 @@ class ProgrammeAdmin(EditorialAdmin):
     autocomplete_fields = ["successor", "partners", "threats"]
     inlines = [ProgrammeCoverageInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "acronym", "order", "summary", "description", "keywords"]}),
-        (_("History"), {"fields": ["start_year", "end_year", "status", "successor", "merged_on"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "acronym",
+                    "order",
+                    "summary",
+                    "description",
+                    "keywords",
+                ]
+            },
+        ),
+        (
+            _("History"),
+            {"fields": ["start_year", "end_year", "status", "successor", "merged_on"]},
+        ),
         (_("Links"), {"fields": ["threats", "partners"]}),
         (
             _("Editorial"),
@@ -182,8 +212,32 @@ class ToolAdmin(EditorialAdmin):
     filter_horizontal = ["components"]
     inlines = [ToolCoverageInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "acronym", "kind", "summary", "description", "keywords"]}),
-        (_("Links"), {"fields": ["start_year", "components", "programmes", "threats", "partners"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "acronym",
+                    "kind",
+                    "summary",
+                    "description",
+                    "keywords",
+                ]
+            },
+        ),
+        (
+            _("Links"),
+            {
+                "fields": [
+                    "start_year",
+                    "components",
+                    "programmes",
+                    "threats",
+                    "partners",
+                ]
+            },
+        ),
         (
             _("Editorial"),
             {
