@@ -1,0 +1,48 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from programmes import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the catalogue from Django fixture files written with natural keys and "
+        "no primary keys (the format of dumpdata --natural-foreign --natural-primary). "
+        "Without FILE, loads the bundled fixtures in this order: "
+        f"{' '.join(services.BUNDLED_FIXTURES)}. "
+        "Every record is checked first (model, fields, values, references, "
+        "constraints, duplicate slugs); then all are written in one transaction, so a "
+        "bad record leaves the database exactly as it was. Each record is created, or "
+        "updated when a record with its natural key (slug) exists. A record is the "
+        "full truth for "
+        "the fields it lists: many-to-many fields are set to exactly the listed "
+        "records. Fields it does not list keep their current value (a new record gets "
+        "the model default). Records missing from the files are never deleted. "
+        "Running it twice changes nothing the second time."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="Fixture files, loaded in the order given (a bare name is also looked "
+            "for in the fixtures directory). Records may refer to records in any of "
+            "them, or already in the database.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check everything and list the records that would be created or "
+            "updated (with the changed fields), then write nothing.",
+        )
+
+    def handle(self, *args, files, dry_run, verbosity, **options):
+        try:
+            report = services.load_catalogue(files, dry_run=dry_run)
+        except services.CatalogueError as error:
+            if verbosity >= 2:
+                for problem in error.problems:
+                    self.stderr.write(str(problem))
+            raise CommandError(f"{error.summary()} Nothing was written.") from None
+        for line in report.lines(list_changes=verbosity >= 2):
+            self.stdout.write(line)
