@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("programmes/", views.ProgrammeListView.as_view(), name="programme-list"),
+    path(
+        "programmes/<slug:slug>/",
+        views.ProgrammeDetailView.as_view(),
+        name="programme-detail",
+    ),
+    path(
+        "programmes/<slug:slug>/preview/",
+        views.ProgrammePreviewView.as_view(),
+        name="programme-preview",
+    ),
+    path("tools/", views.ToolListView.as_view(), name="tool-list"),
+    path("tools/<slug:slug>/", views.ToolDetailView.as_view(), name="tool-detail"),
+    path(
+        "tools/<slug:slug>/preview/",
+        views.ToolPreviewView.as_view(),
+        name="tool-preview",
+    ),
+    path("partners/", views.PartnerListView.as_view(), name="partner-list"),
+    path(
+        "partners/<slug:slug>/",
+        views.PartnerDetailView.as_view(),
+        name="partner-detail",
+    ),
+]

@@ -1,0 +1,401 @@
+"""Public pages of the catalogue: filtered programme and tool lists, details, partners.
+
+Every list, count and related link starts from `visible_to(user)`: a draft or a
+restricted record the reader may not see is absent everywhere, and its address
+answers 404 (not 403), so its existence is never revealed.
+"""
+
+from urllib.parse import urlsplit
+
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+
+from risk_areas.models import Threat
+
+from .exports import ExportMixin, ProgrammeExporter, ToolExporter
+from .filters import ProgrammeFilter, ToolFilter, translated
+from .models import (
+    Partner,
+    Programme,
+    ProgrammeCoverage,
+    Tool,
+    ToolCoverage,
+    visible_q,
+)
+
+
+def programme_coverage():
+    return ProgrammeCoverage.objects.select_related("risk_area").order_by(
+        "level", "risk_area__order"
+    )
+
+
+def tool_coverage():
+    return ToolCoverage.objects.select_related("risk_area").order_by(
+        "level", "risk_area__order"
+    )
+
+
+def visible_successor(programme, user):
+    """The programme this one merged into, if the reader may see it."""
+    successor = programme.successor
+    if successor is not None and successor.is_visible_to(user):
+        return successor
+    return None
+
+
+def describe_source(url):
+    """A source URL with a short label: the host name and the path."""
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    return {"url": url, "host": host or url, "path": parts.path.rstrip("/")}
+
+
+def split_keywords(text):
+    return list(dict.fromkeys(word.strip() for word in text.split(",") if word.strip()))
+
+
+def query_without(query, name, value=None):
+    """`query` (a QueryDict) without one value of `name` (or all), page reset."""
+    query = query.copy()
+    query.pop("page", None)
+    if value is None:
+        query.pop(name, None)
+    else:
+        query.setlist(name, [item for item in query.getlist(name) if item != value])
+    return query.urlencode()
+
+
+class CatalogueListView(FilterView):
+    """A filtered list with facet counts, removable filter chips and bounded queries."""
+
+    paginate_by = 25
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filterset.redirect_query is not None:
+            # A renamed record's old slug: the same list, under the current slug.
+            return HttpResponsePermanentRedirect(
+                f"{request.path}?{self.filterset.redirect_query}"
+            )
+        self.object_list = self.annotate(self.filterset.qs)
+        context = self.get_context_data(
+            filter=self.filterset, object_list=self.object_list
+        )
+        return self.render_to_response(context)
+
+    def annotate(self, queryset):
+        return queryset
+
+    def paginate_queryset(self, queryset, page_size):
+        """Out-of-range numbers show the nearest page; anything not a number is 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        raw = self.request.GET.get(self.page_kwarg) or "1"
+        if raw == "last":
+            number = paginator.num_pages
+        else:
+            try:
+                number = int(raw)
+            except ValueError as error:
+                raise Http404(_("Page not found.")) from error
+        page = paginator.page(min(max(number, 1), paginator.num_pages))
+        page.object_list = list(page.object_list)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        query = filterset.clean_query
+        path = self.request.path
+        chips = []
+        for name, value, filter_label, value_label in filterset.active_filters():
+            remaining = query_without(query, name, value)
+            chips.append(
+                {
+                    "name": name,
+                    "filter_label": filter_label,
+                    "label": value_label,
+                    "url": f"{path}?{remaining}" if remaining else path,
+                }
+            )
+        sort = query.get("sort")
+        context.update(
+            facets=filterset.facets(),
+            chips=chips,
+            clear_url=f"{path}?sort={sort}" if sort else path,
+            ignored=filterset.ignored,
+            result_count=context["paginator"].count,
+            current_sort=sort or filterset.default_sort,
+            sort_choices=filterset.sort_choices,
+            search=query.get("q", ""),
+        )
+        return context
+
+
+class ProgrammeListView(ExportMixin, CatalogueListView):
+    model = Programme
+    exporter_class = ProgrammeExporter
+    filterset_class = ProgrammeFilter
+    template_name = "programmes/programme_filter.html"
+
+    def get_queryset(self):
+        return Programme.objects.visible_to(self.request.user).select_related(
+            "successor"
+        )
+
+    def annotate(self, queryset):
+        user = self.request.user
+        return queryset.annotate(
+            tool_count=Count("tools", filter=visible_q(user, "tools__"), distinct=True)
+        ).prefetch_related(Prefetch("coverage", queryset=programme_coverage()))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for programme in context["object_list"]:
+            programme.visible_successor = visible_successor(
+                programme, self.request.user
+            )
+        return context
+
+
+class ToolListView(ExportMixin, CatalogueListView):
+    model = Tool
+    exporter_class = ToolExporter
+    filterset_class = ToolFilter
+    template_name = "programmes/tool_filter.html"
+
+    def get_queryset(self):
+        return Tool.objects.visible_to(self.request.user)
+
+    def annotate(self, queryset):
+        user = self.request.user
+        return queryset.prefetch_related(
+            Prefetch("coverage", queryset=tool_coverage()),
+            Prefetch(
+                "programmes",
+                queryset=Programme.objects.visible_to(user).order_by("order"),
+                to_attr="visible_programmes",
+            ),
+        )
+
+
+class CatalogueDetailView(DetailView):
+    """A record's page; `preview = True` shows any record to editors, with a banner."""
+
+    preview = False
+    permission = ""
+    detail_url_name = ""
+    preview_url_name = ""
+
+    def get(self, request, *args, **kwargs):
+        if self.preview and not request.user.has_perm(self.permission):
+            raise Http404(_("No such record."))
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.redirect_old_slug(kwargs.get(self.slug_url_kwarg, ""))
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+    def redirect_old_slug(self, slug):
+        record = self.model.resolve_old_slug(slug)
+        if record is None or not (self.preview or self.is_visible(record)):
+            raise Http404(_("No such record."))
+        url_name = self.preview_url_name if self.preview else self.detail_url_name
+        url = reverse(url_name, kwargs={"slug": record.slug})
+        if self.request.META.get("QUERY_STRING"):
+            url = f"{url}?{self.request.META['QUERY_STRING']}"
+        return HttpResponsePermanentRedirect(url)
+
+    def is_visible(self, record):
+        return record.is_visible_to(self.request.user)
+
+    def base_queryset(self):
+        if self.preview:
+            return self.model.objects.all()
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        coverage = list(record.coverage.all())
+        context.update(
+            preview=self.preview,
+            primary_area=coverage[0].risk_area if coverage else None,
+            keywords=split_keywords(record.keywords),
+            sources=[describe_source(url) for url in record.sources],
+        )
+        return context
+
+
+class ProgrammeDetailView(CatalogueDetailView):
+    model = Programme
+    context_object_name = "programme"
+    template_name = "programmes/programme_detail.html"
+    permission = "programmes.change_programme"
+    detail_url_name = "programmes:programme-detail"
+    preview_url_name = "programmes:programme-preview"
+
+    def get_queryset(self):
+        user = self.request.user
+        tools = (
+            Tool.objects.visible_to(user)
+            .prefetch_related(
+                "components", Prefetch("coverage", queryset=tool_coverage())
+            )
+            .order_by(translated("name"))
+        )
+        return (
+            self.base_queryset()
+            .select_related("successor")
+            .prefetch_related(
+                Prefetch("coverage", queryset=programme_coverage()),
+                Prefetch("threats", queryset=Threat.objects.with_risk_area()),
+                "partners",
+                Prefetch("tools", queryset=tools, to_attr="visible_tools"),
+                Prefetch(
+                    "predecessors",
+                    queryset=Programme.objects.visible_to(user).order_by(
+                        "merged_on", "order"
+                    ),
+                    to_attr="visible_predecessors",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = self.object
+        context.update(
+            successor=visible_successor(programme, self.request.user),
+            tool_groups=self.group_by_component(programme.visible_tools),
+        )
+        return context
+
+    @staticmethod
+    def group_by_component(tools):
+        """[(component, [tools])] in component order (None last); tools may repeat."""
+        groups = {}
+        for tool in tools:
+            components = tool.components.all() or [None]
+            for component in components:
+                groups.setdefault(component, []).append(tool)
+        return sorted(
+            groups.items(),
+            key=lambda item: (item[0] is None, item[0].order if item[0] else 0),
+        )
+
+
+class ProgrammePreviewView(ProgrammeDetailView):
+    preview = True
+
+
+class ToolDetailView(CatalogueDetailView):
+    model = Tool
+    context_object_name = "tool"
+    template_name = "programmes/tool_detail.html"
+    permission = "programmes.change_tool"
+    detail_url_name = "programmes:tool-detail"
+    preview_url_name = "programmes:tool-preview"
+
+    def get_queryset(self):
+        user = self.request.user
+        return self.base_queryset().prefetch_related(
+            Prefetch("coverage", queryset=tool_coverage()),
+            Prefetch("threats", queryset=Threat.objects.with_risk_area()),
+            "components",
+            "partners",
+            Prefetch(
+                "programmes",
+                queryset=Programme.objects.visible_to(user)
+                .select_related("successor")
+                .order_by("order"),
+                to_attr="visible_programmes",
+            ),
+        )
+
+
+class ToolPreviewView(ToolDetailView):
+    preview = True
+
+
+class PartnerListView(ListView):
+    model = Partner
+    context_object_name = "partners"
+    template_name = "programmes/partner_list.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        return Partner.objects.annotate(
+            programme_count=Count(
+                "programmes", filter=visible_q(user, "programmes__"), distinct=True
+            ),
+            tool_count=Count("tools", filter=visible_q(user, "tools__"), distinct=True),
+        ).order_by(translated("name"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        partners = list(context["partners"])
+        context["groups"] = [
+            {"kind": label, "value": value, "partners": members}
+            for value, label in Partner.Kind.choices
+            if (members := [p for p in partners if p.kind == value])
+        ]
+        context["partner_total"] = len(partners)
+        return context
+
+
+class PartnerDetailView(DetailView):
+    model = Partner
+    context_object_name = "partner"
+    template_name = "programmes/partner_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            record = Partner.resolve_old_slug(kwargs.get(self.slug_url_kwarg, ""))
+            if record is None:
+                raise
+            url = record.get_absolute_url()
+            if request.META.get("QUERY_STRING"):
+                url = f"{url}?{request.META['QUERY_STRING']}"
+            return HttpResponsePermanentRedirect(url)
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+    def get_queryset(self):
+        user = self.request.user
+        programmes = (
+            Programme.objects.visible_to(user)
+            .annotate(
+                tool_count=Count(
+                    "tools", filter=visible_q(user, "tools__"), distinct=True
+                )
+            )
+            .select_related("successor")
+            .prefetch_related(Prefetch("coverage", queryset=programme_coverage()))
+            .order_by("order", translated("name"))
+        )
+        tools = (
+            Tool.objects.visible_to(user)
+            .prefetch_related(Prefetch("coverage", queryset=tool_coverage()))
+            .order_by(translated("name"))
+        )
+        return Partner.objects.prefetch_related(
+            Prefetch("programmes", queryset=programmes, to_attr="visible_programmes"),
+            Prefetch("tools", queryset=tools, to_attr="visible_tools"),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for programme in self.object.visible_programmes:
+            programme.visible_successor = visible_successor(
+                programme, self.request.user
+            )
+        context["keywords"] = split_keywords(self.object.keywords)
+        return context

@@ -1,0 +1,612 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from programmes.models import Access, Programme, PublicationStatus
+from tests.factories import (
+    make_component,
+    make_partner,
+    make_programme,
+    make_risk_area,
+    make_threat,
+    make_tool,
+)
+
+pytestmark = pytest.mark.django_db
+
+PROGRAMMES = reverse("programmes:programme-list")
+TOOLS = reverse("programmes:tool-list")
+PARTNERS = reverse("programmes:partner-list")
+DRAFT = {"publication_status": PublicationStatus.DRAFT}
+RESTRICTED = {"access": Access.RESTRICTED}
+
+
+def names(response):
+    return [record.name for record in response.context["object_list"]]
+
+
+def preview_url(record):
+    name = "programme" if isinstance(record, Programme) else "tool"
+    return reverse(f"programmes:{name}-preview", kwargs={"slug": record.slug})
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """Staff who edit programmes and tools: may preview drafts."""
+    user = django_user_model.objects.create_user("editor", password="pw-editor-123")
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="programmes",
+            codename__in=["change_programme", "change_tool"],
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def pccp_family():
+    drugs = make_risk_area("Drugs", slug="drugs")
+    security = make_risk_area("Security", slug="security")
+    pccp = make_programme(
+        "Passenger and Cargo Control Programme",
+        acronym="PCCP",
+        risk_areas=[drugs],
+        supporting=[security],
+    )
+    ccp = make_programme(
+        "Container Control Programme",
+        acronym="CCP",
+        status=Programme.Status.MERGED,
+        successor=pccp,
+        merged_on=datetime.date(2024, 4, 1),
+        end_year=2024,
+        start_year=2004,
+        risk_areas=[drugs],
+    )
+    aircop = make_programme(
+        "Airport Communication Project",
+        acronym="AIRCOP",
+        status=Programme.Status.MERGED,
+        successor=pccp,
+        merged_on=datetime.date(2024, 4, 1),
+        risk_areas=[drugs],
+    )
+    return pccp, ccp, aircop
+
+
+def build_catalogue(size):
+    """`size` programmes and tools with every relation their pages show."""
+    areas = [make_risk_area(f"Area {n}", slug=f"area-{n}") for n in range(3)]
+    components = [make_component(f"Component {n}") for n in range(2)]
+    partners = [make_partner(f"Partner {n}") for n in range(3)]
+    threats = [make_threat(f"Threat {n}", risk_area=areas[n]) for n in range(3)]
+    successor = make_programme("Successor Programme", risk_areas=areas[:1])
+    programmes = [successor]
+    for n in range(size):
+        merged = n % 3 == 0
+        programmes.append(
+            make_programme(
+                f"Programme {n:03}",
+                acronym=f"P{n}",
+                status=Programme.Status.MERGED if merged else Programme.Status.ACTIVE,
+                successor=successor if merged else None,
+                merged_on=datetime.date(2024, 4, 1) if merged else None,
+                risk_areas=areas[:1],
+                supporting=areas[1:],
+                partners=partners,
+                threats=threats,
+                keywords="alpha, beta",
+                **(RESTRICTED if n % 4 == 1 else {}),
+            )
+        )
+    for n in range(size):
+        make_tool(
+            f"Tool {n:03}",
+            acronym=f"T{n}",
+            risk_areas=areas[:2],
+            supporting=areas[2:],
+            components=components,
+            programmes=programmes[:3],
+            partners=partners,
+            threats=threats,
+            **(DRAFT if n % 5 == 2 else {}),
+        )
+    return programmes
+
+
+# Lists -------------------------------------------------------------------------
+
+
+def test_programme_list_marks_merged_programmes_with_a_link_to_the_successor(
+    client, pccp_family
+):
+    pccp, _ccp, _aircop = pccp_family
+
+    html = client.get(PROGRAMMES).content.decode()
+
+    assert html.count(f'Merged into <a href="{pccp.get_absolute_url()}">PCCP</a>') == 2
+    assert "result-card--merged" in html
+
+
+def test_merged_programme_whose_successor_is_hidden_shows_no_link(client):
+    successor = make_programme("Hidden Successor", **DRAFT)
+    make_programme(
+        "Old Programme",
+        status=Programme.Status.MERGED,
+        successor=successor,
+        merged_on=datetime.date(2024, 4, 1),
+    )
+
+    html = client.get(PROGRAMMES).content.decode()
+
+    assert "Old Programme" in html
+    assert "Hidden Successor" not in html
+    assert successor.get_absolute_url() not in html
+
+
+def test_programme_list_shows_the_number_of_results(client, pccp_family):
+    assert "3 programmes" in client.get(PROGRAMMES).content.decode()
+    assert (
+        "1 programme" in client.get(PROGRAMMES, {"status": "active"}).content.decode()
+    )
+
+
+def test_programme_list_shows_acronym_badges_and_risk_area_dots(client, pccp_family):
+    html = client.get(PROGRAMMES).content.decode()
+
+    assert '<span class="acronym">PCCP</span>' in html
+    assert "area-dots__item area-drugs" in html
+    assert "area-dots__item area-security area-dots__item--supporting" in html
+
+
+def test_empty_result_says_so_and_offers_to_clear(client, pccp_family):
+    html = client.get(PROGRAMMES, {"q": "nothing-matches-this"}).content.decode()
+
+    assert "No programmes match these filters." in html
+    assert "0 programmes" in html
+
+
+# Pagination --------------------------------------------------------------------
+
+
+def test_programme_list_pages_by_twenty_five_and_keeps_filters(client):
+    drugs = make_risk_area("Drugs", slug="drugs")
+    for n in range(30):
+        make_programme(f"Programme {n:02}", order=n, risk_areas=[drugs])
+
+    response = client.get(PROGRAMMES, {"risk_area": "drugs", "page": 2})
+
+    assert len(names(response)) == 5
+    assert names(response)[0] == "Programme 25"
+    html = response.content.decode()
+    assert 'href="?risk_area=drugs&amp;page=1"' in html
+
+
+def test_page_number_out_of_range_shows_the_nearest_page(client):
+    for n in range(30):
+        make_programme(f"Programme {n:02}", order=n)
+
+    assert names(client.get(PROGRAMMES, {"page": 99}))[0] == "Programme 25"
+    assert names(client.get(PROGRAMMES, {"page": 0}))[0] == "Programme 00"
+    assert names(client.get(PROGRAMMES, {"page": -3}))[0] == "Programme 00"
+    assert names(client.get(PROGRAMMES, {"page": "last"}))[0] == "Programme 25"
+
+
+@pytest.mark.parametrize("page", ["abc", "1.5", "9" * 5000, "\x00"])
+def test_page_that_is_not_a_number_is_not_found(client, page):
+    make_programme("Revenue Programme")
+
+    assert client.get(PROGRAMMES, {"page": page}).status_code == 404
+    assert client.get(TOOLS, {"page": page}).status_code == 404
+
+
+def test_empty_list_with_a_page_number_still_answers(client):
+    assert client.get(TOOLS, {"page": 3}).status_code == 200
+
+
+# Programme detail --------------------------------------------------------------
+
+
+def test_programme_page_shows_what_staff_need(client):
+    drugs = make_risk_area("Drugs", slug="drugs")
+    security = make_risk_area("Security", slug="security")
+    cocaine = make_threat("Cocaine trafficking", risk_area=drugs)
+    unodc = make_partner("United Nations Office on Drugs and Crime", acronym="UNODC")
+    operations = make_component("Operational activities", slug="operational-activities")
+    tools = make_component("Tools", slug="tools")
+    programme = make_programme(
+        "Drugs and Precursors Programme",
+        acronym="DPP",
+        summary="Against trafficking of drugs and precursors.",
+        description="A longer description of the programme.",
+        start_year=2012,
+        risk_areas=[drugs],
+        supporting=[security],
+        threats=[cocaine],
+        partners=[unodc],
+        keywords="cocaine, precursors, couriers",
+        last_reviewed=datetime.date(2026, 11, 20),
+        source_url="https://www.wcoomd.org/en/topics/enforcement/drugs.aspx",
+        additional_sources="https://www.unodc.org/page\nhttps://example.org/other",
+    )
+    make_tool(
+        "Operation Cocair",
+        kind="operation",
+        components=[operations],
+        programmes=[programme],
+    )
+    make_tool("CENcomm", kind="it-system", components=[tools], programmes=[programme])
+
+    response = client.get(programme.get_absolute_url())
+    html = response.content.decode()
+
+    for text in [
+        "Drugs and Precursors Programme",
+        "DPP",
+        "Against trafficking of drugs and precursors.",
+        "A longer description of the programme.",
+        "Since 2012",
+        "Cocaine trafficking",
+        "United Nations Office on Drugs and Crime",
+        "Nov. 20, 2026",
+        '<li class="keyword">precursors</li>',
+    ]:
+        assert text in html, text
+    assert f'href="{drugs.get_absolute_url()}"' in html
+    assert "Primary" in html and "Supporting" in html
+    assert html.index("Source<") < html.index("wcoomd.org") < html.index("unodc.org")
+    groups = response.context["tool_groups"]
+    assert [(c.name, [t.name for t in ts]) for c, ts in groups] == [
+        ("Operational activities", ["Operation Cocair"]),
+        ("Tools", ["CENcomm"]),
+    ]
+
+
+def test_pccp_page_lists_its_predecessors_with_the_merge_date(client, pccp_family):
+    pccp, ccp, aircop = pccp_family
+
+    html = client.get(pccp.get_absolute_url()).content.decode()
+
+    assert "Programmes merged into this one" in html
+    assert f'href="{ccp.get_absolute_url()}"' in html
+    assert f'href="{aircop.get_absolute_url()}"' in html
+    assert "Merged on April 1, 2024" in html
+
+
+def test_merged_programme_page_links_prominently_to_its_successor(client, pccp_family):
+    pccp, ccp, _aircop = pccp_family
+
+    html = client.get(ccp.get_absolute_url()).content.decode()
+
+    assert "successor-callout" in html
+    assert (
+        f'This programme was merged into the <a href="{pccp.get_absolute_url()}">'
+        "Passenger and Cargo Control Programme</a>."
+    ) in html
+    assert "Go to PCCP" in html
+
+
+def test_programme_page_lists_only_related_records_the_reader_may_see(client, member):
+    successor = make_programme("Successor", **DRAFT)
+    programme = make_programme(
+        "Old Programme",
+        status=Programme.Status.MERGED,
+        successor=successor,
+        merged_on=datetime.date(2024, 4, 1),
+    )
+    make_programme(
+        "Restricted Predecessor",
+        status=Programme.Status.MERGED,
+        successor=programme,
+        merged_on=datetime.date(2020, 1, 1),
+        **RESTRICTED,
+    )
+    make_tool("Public Tool", programmes=[programme])
+    make_tool("Draft Tool", programmes=[programme], **DRAFT)
+    make_tool("Members Tool", programmes=[programme], **RESTRICTED)
+
+    html = client.get(programme.get_absolute_url()).content.decode()
+
+    assert "Public Tool" in html
+    assert "Draft Tool" not in html
+    assert "Members Tool" not in html
+    assert "Restricted Predecessor" not in html
+    assert successor.get_absolute_url() not in html
+    client.force_login(member)
+    html = client.get(programme.get_absolute_url()).content.decode()
+    assert "Members Tool" in html
+    assert "Restricted Predecessor" in html
+    assert "Draft Tool" not in html
+
+
+def test_programme_page_in_another_language_shows_the_fallback_notice(client):
+    programme = make_programme("Revenue Programme", summary="English only.")
+
+    english = client.get(programme.get_absolute_url()).content.decode()
+    response = client.get(f"/fr{programme.get_absolute_url()}")
+
+    assert "fallback-notice" not in english
+    assert response.status_code == 200
+    assert "fallback-notice" in response.content.decode()
+
+
+# Tool detail -------------------------------------------------------------------
+
+
+def test_tool_page_shows_kind_coverage_components_programmes_and_partners(client):
+    drugs = make_risk_area("Drugs", slug="drugs")
+    revenue = make_risk_area("Revenue", slug="revenue")
+    tools = make_component("Tools", slug="tools")
+    interpol = make_partner("INTERPOL")
+    public = make_programme("Revenue Programme", acronym="RP")
+    hidden = make_programme("Hidden Programme", **DRAFT)
+    tool = make_tool(
+        "Customs Enforcement Network",
+        acronym="CEN",
+        kind="it-system",
+        risk_areas=[drugs],
+        supporting=[revenue],
+        components=[tools],
+        programmes=[public, hidden],
+        partners=[interpol],
+        threats=[make_threat("Cocaine trafficking", risk_area=drugs)],
+        keywords="seizures, database",
+    )
+
+    html = client.get(tool.get_absolute_url()).content.decode()
+
+    for text in [
+        "Customs Enforcement Network",
+        "IT system",
+        "Cocaine trafficking",
+        "INTERPOL",
+        "Revenue Programme",
+        f'href="{tools.get_absolute_url()}"',
+        f'href="{revenue.get_absolute_url()}"',
+        '<li class="keyword">seizures</li>',
+        "Source<",
+    ]:
+        assert text in html, text
+    assert "Hidden Programme" not in html
+
+
+# Visibility of detail pages ----------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["programme", "tool"])
+@pytest.mark.parametrize("fields", [DRAFT, RESTRICTED, {**DRAFT, **RESTRICTED}])
+def test_hidden_records_are_not_found_for_anonymous_users_and_outsiders(
+    client, outsider, kind, fields
+):
+    record = (make_programme if kind == "programme" else make_tool)("Hidden", **fields)
+
+    assert client.get(record.get_absolute_url()).status_code == 404
+    client.force_login(outsider)
+    assert client.get(record.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["programme", "tool"])
+def test_members_see_restricted_published_records_but_not_drafts(client, member, kind):
+    make = make_programme if kind == "programme" else make_tool
+    restricted = make("Members Only", **RESTRICTED)
+    draft = make("Draft", **DRAFT)
+    client.force_login(member)
+
+    assert client.get(restricted.get_absolute_url()).status_code == 200
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_unknown_slugs_are_not_found(client):
+    for name in ["programme-detail", "tool-detail", "partner-detail"]:
+        url = reverse(f"programmes:{name}", kwargs={"slug": "no-such-record"})
+
+        assert client.get(url).status_code == 404
+
+
+# Old slugs on detail pages -----------------------------------------------------
+
+
+def test_old_programme_slug_redirects_permanently(client):
+    programme = make_programme("Revenue Programme")
+    old_url = programme.get_absolute_url()
+    programme.slug = "revenue"
+    programme.save()
+
+    response = client.get(old_url)
+
+    assert response.status_code == 301
+    assert response.url == "/programmes/revenue/"
+
+
+def test_old_tool_and_partner_slugs_redirect_permanently(client):
+    tool = make_tool("Customs Enforcement Network")
+    partner = make_partner("UNODC")
+    old_tool, old_partner = tool.get_absolute_url(), partner.get_absolute_url()
+    tool.slug = "cen"
+    tool.save()
+    partner.slug = "un-office-on-drugs-and-crime"
+    partner.save()
+
+    assert client.get(old_tool).url == "/tools/cen/"
+    assert client.get(old_tool).status_code == 301
+    assert client.get(old_partner).url == "/partners/un-office-on-drugs-and-crime/"
+
+
+def test_old_slug_of_a_hidden_record_is_not_found(client, member):
+    programme = make_programme("Members Programme", **RESTRICTED)
+    old_url = programme.get_absolute_url()
+    programme.slug = "renamed"
+    programme.save()
+
+    response = client.get(old_url)
+
+    assert response.status_code == 404
+    assert "renamed" not in response.content.decode()
+    client.force_login(member)
+    assert client.get(old_url).url == "/programmes/renamed/"
+
+
+# Preview -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [make_programme, make_tool])
+def test_editors_preview_drafts_and_restricted_records_with_a_banner(
+    client, editor, make
+):
+    draft = make("Draft Record", **DRAFT)
+    restricted = make("Restricted Record", **RESTRICTED)
+    client.force_login(editor)
+
+    response = client.get(preview_url(draft))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Preview" in html
+    assert "this record is a draft" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    html = client.get(preview_url(restricted)).content.decode()
+    assert "this record is restricted" in html
+
+
+@pytest.mark.parametrize("make", [make_programme, make_tool])
+def test_preview_is_not_found_for_anyone_without_the_change_permission(
+    client, outsider, member, make
+):
+    draft = make("Draft Record", **DRAFT)
+    published = make("Published Record")
+
+    for user in [None, outsider, member]:
+        if user:
+            client.force_login(user)
+        assert client.get(preview_url(draft)).status_code == 404
+        assert client.get(preview_url(published)).status_code == 404
+
+
+def test_programme_editor_cannot_preview_tools(client, django_user_model):
+    user = django_user_model.objects.create_user("programme-editor")
+    user.user_permissions.add(Permission.objects.get(codename="change_programme"))
+    programme = make_programme("Draft Programme", **DRAFT)
+    tool = make_tool("Draft Tool", **DRAFT)
+    client.force_login(user)
+
+    assert client.get(preview_url(programme)).status_code == 200
+    assert client.get(preview_url(tool)).status_code == 404
+
+
+def test_preview_of_an_unknown_slug_is_not_found(client, editor):
+    client.force_login(editor)
+
+    url = reverse("programmes:programme-preview", kwargs={"slug": "nothing"})
+
+    assert client.get(url).status_code == 404
+
+
+# Partners ----------------------------------------------------------------------
+
+
+def test_partner_list_counts_only_visible_programmes_and_tools(client, member):
+    unodc = make_partner("UNODC", acronym="UNODC")
+    make_partner("Lonely Partner")
+    make_programme("Public Programme", partners=[unodc])
+    make_programme("Members Programme", partners=[unodc], **RESTRICTED)
+    make_programme("Draft Programme", partners=[unodc], **DRAFT)
+    make_tool("Public Tool", partners=[unodc])
+    make_tool("Draft Tool", partners=[unodc], **DRAFT)
+
+    partners = {p.name: p for p in client.get(PARTNERS).context["partners"]}
+
+    assert partners["UNODC"].programme_count == 1
+    assert partners["UNODC"].tool_count == 1
+    assert partners["Lonely Partner"].programme_count == 0
+    client.force_login(member)
+    partners = {p.name: p for p in client.get(PARTNERS).context["partners"]}
+    assert partners["UNODC"].programme_count == 2
+
+
+def test_partner_list_groups_partners_by_kind_with_links_to_filtered_lists(client):
+    make_partner("UNODC", kind="international-organisation")
+    make_partner("Japan Customs", kind="customs-administration")
+
+    html = client.get(PARTNERS).content.decode()
+
+    assert "International organisation" in html
+    assert "Customs administration" in html
+    assert html.index("International organisation") < html.index(
+        "Customs administration"
+    )
+    assert "2 organisations" in html
+
+
+def test_partner_page_lists_its_visible_programmes_and_tools(client):
+    unodc = make_partner("UNODC", description="UN office against drugs and crime.")
+    make_programme("Public Programme", partners=[unodc])
+    make_programme("Members Programme", partners=[unodc], **RESTRICTED)
+    make_tool("Public Tool", partners=[unodc])
+    make_tool("Draft Tool", partners=[unodc], **DRAFT)
+
+    html = client.get(unodc.get_absolute_url()).content.decode()
+
+    assert "UN office against drugs and crime." in html
+    assert "Public Programme" in html
+    assert "Public Tool" in html
+    assert "Members Programme" not in html
+    assert "Draft Tool" not in html
+    assert f"{PROGRAMMES}?partner=unodc" in html
+
+
+# Bounded queries ---------------------------------------------------------------
+
+
+def _pages(programmes):
+    programme = programmes[1]
+    tool = programme.tools.first()
+    partner = programme.partners.first()
+    return [
+        PROGRAMMES,
+        f"{PROGRAMMES}?risk_area=area-0&risk_area=area-1&partner=partner-0&q=programme",
+        f"{PROGRAMMES}?component=component-0&status=merged&sort=name&page=2",
+        TOOLS,
+        f"{TOOLS}?risk_area=area-0&kind=it-system&programme=successor-programme",
+        f"{TOOLS}?component=component-1&partner=partner-1&q=tool&sort=recent",
+        programmes[0].get_absolute_url(),
+        programme.get_absolute_url(),
+        tool.get_absolute_url(),
+        PARTNERS,
+        partner.get_absolute_url(),
+    ]
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_every_page_runs_a_bounded_number_of_queries_for_anonymous_users(
+    client, django_assert_max_num_queries, size
+):
+    pages = _pages(build_catalogue(size))
+
+    for url in pages:
+        with django_assert_max_num_queries(13):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_every_page_runs_a_bounded_number_of_queries_for_members(
+    client, member, django_assert_max_num_queries, size
+):
+    pages = _pages(build_catalogue(size))
+    client.force_login(member)
+
+    for url in pages:
+        with django_assert_max_num_queries(17):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_preview_runs_a_bounded_number_of_queries(
+    client, editor, django_assert_max_num_queries, size
+):
+    programmes = build_catalogue(size)
+    client.force_login(editor)
+
+    with django_assert_max_num_queries(17):
+        assert client.get(preview_url(programmes[0])).status_code == 200
