@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from risk_areas.admin import URL_FIELDS
 from risk_areas.models import RiskArea
 
 from .models import (
@@ -49,6 +50,7 @@ class DueForReviewFilter(admin.SimpleListFilter):
 class EditorialAdmin(TranslationAdmin):
     """Publishing, review and preview shared by programmes and tools."""
 
+    formfield_overrides = URL_FIELDS
     actions = ["publish", "unpublish", "mark_reviewed"]
     readonly_fields = ["published_at", "published_by", "created", "updated"]
     prepopulated_fields = {"slug": ["name"]}
@@ -259,6 +261,7 @@ class ToolAdmin(EditorialAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(TranslationAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "acronym", "kind", "updated"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "description", "keywords"]

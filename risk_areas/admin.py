@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import CEPComponent, RiskArea, SlugHistory, Threat
+
+# Sources are typed without a scheme now and then; assume https, as Django 6 will.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ThreatInline(TranslationTabularInline):
@@ -15,6 +19,7 @@ class ThreatInline(TranslationTabularInline):
 
 @admin.register(RiskArea)
 class RiskAreaAdmin(TranslationAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "official_label", "order", "updated"]
     list_editable = ["order"]
     search_fields = ["name", "official_label", "summary", "keywords"]
@@ -36,6 +41,7 @@ class ThreatAdmin(TranslationAdmin):
 
 @admin.register(CEPComponent)
 class CEPComponentAdmin(TranslationAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "order", "updated"]
     list_editable = ["order"]
     search_fields = ["name", "summary", "description"]
