@@ -12,7 +12,7 @@ so a record matching several values is listed once.
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Q, Value
+from django.db.models import CharField, Count, FloatField, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import QueryDict
 from django.utils.text import Truncator
@@ -29,12 +29,7 @@ from modeltranslation.utils import build_localized_fieldname
 from risk_areas.models import CEPComponent, RiskArea, SlugHistory
 
 from .models import Partner, Programme, ProgrammeCoverage, Tool, ToolCoverage
-
-# Longer search text is cut: nobody types more, and it bounds the query's size.
-MAX_QUERY_LENGTH = 200
-# Words beyond this many are ignored, which keeps the SQL small whatever is typed.
-MAX_QUERY_WORDS = 10
-SEARCH_FIELDS = ("name", "summary", "description", "keywords")
+from .search import MAX_QUERY_LENGTH, parse_query, search_queryset
 
 
 def clean_text(value):
@@ -49,25 +44,14 @@ def _languages():
 
 
 def search_filter(queryset, q):
-    """Records where every word of `q` appears in the name, acronym, keywords,
-    summary or description (case-insensitive).
+    """Records matching `q`, ranked as on the search page (see `programmes.search`).
 
-    Searches the reader's language and English, the text the page shows when a
-    translation is missing. This is the one place text matching lives, so a search
-    engine can replace it later.
+    Text with nothing searchable in it (only symbols or common words) matches
+    nothing: the reader typed something, so the list must not pretend otherwise.
     """
-    words = list(dict.fromkeys(clean_text(q).split()))[:MAX_QUERY_WORDS]
-    columns = [
-        build_localized_fieldname(field, language)
-        for field in SEARCH_FIELDS
-        for language in _languages()
-    ] + ["acronym"]
-    for word in words:
-        condition = Q()
-        for column in columns:
-            condition |= Q(**{f"{column}__icontains": word})
-        queryset = queryset.filter(condition)
-    return queryset
+    if parse_query(q).is_empty:
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    return search_queryset(queryset, q)
 
 
 def translated(field):
@@ -138,6 +122,7 @@ class CatalogueFilter(FilterSet):
     sort = ChoiceFilter(method="keep", label=_("Sort by"), empty_label=None)
 
     sort_choices = [
+        ("relevance", _("Best match")),
         ("name", _("Name (A–Z)")),
         ("-name", _("Name (Z–A)")),
         ("recent", _("Recently updated")),
@@ -249,14 +234,24 @@ class CatalogueFilter(FilterSet):
     def filter_q(self, queryset, name, value):
         return search_filter(queryset, value)
 
+    @property
+    def current_sort(self):
+        """The sort in force: as asked, else best match for a search, else default."""
+        sort = self.form.cleaned_data.get("sort")
+        if sort == "relevance" and not self.form.cleaned_data.get("q"):
+            sort = None
+        if not sort:
+            sort = "relevance" if self.form.cleaned_data.get("q") else self.default_sort
+        return sort
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        return self.order(
-            queryset, self.form.cleaned_data.get("sort") or self.default_sort
-        )
+        return self.order(queryset, self.current_sort)
 
     def order(self, queryset, sort):
         name = translated("name")
+        if sort == "relevance":
+            return queryset.order_by("-rank", name, "pk")
         if sort == "-name":
             return queryset.order_by(name.desc(), "pk")
         if sort == "recent":

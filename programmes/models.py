@@ -5,6 +5,7 @@ every view, count, link, export and feed starts from it.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -26,8 +27,9 @@ class Partner(SlugHistoryMixin, TimeStampedModel):
     """An organisation the WCO works with, such as UNODC or INTERPOL."""
 
     class Kind(models.TextChoices):
-        INTERNATIONAL_ORGANISATION = "international-organisation", _(
-            "International organisation"
+        INTERNATIONAL_ORGANISATION = (
+            "international-organisation",
+            _("International organisation"),
         )
         CUSTOMS_ADMINISTRATION = "customs-administration", _("Customs administration")
         GOVERNMENT_AGENCY = "government-agency", _("Government agency")
@@ -62,7 +64,7 @@ class Partner(SlugHistoryMixin, TimeStampedModel):
 
 
 def visible_q(user, prefix=""):
-    """The condition for records `user` may see; `prefix` reaches them through a relation.
+    """The records `user` may see; `prefix` reaches them through a relation.
 
     Counts over relations (e.g. programmes per risk area) use this with
     `Count(..., filter=visible_q(user, "programmes__"))`, so every number a reader
@@ -82,7 +84,7 @@ class EditorialQuerySet(SlugQuerySet):
         return self.filter(access=Access.PUBLIC)
 
     def visible_to(self, user):
-        """What `user` may see on the public site: never drafts, restricted only to members."""
+        """What `user` may see on the public site: no drafts, restricted for members."""
         return self.filter(visible_q(user))
 
     def due_for_review(self, today=None):
@@ -102,7 +104,7 @@ class Access(models.TextChoices):
 
 
 class EditorialModel(SlugHistoryMixin, TimeStampedModel):
-    """Publication state, access level, review date and sources of a catalogue record."""
+    """Publication state, access level, review date and sources of a record."""
 
     publication_status = models.CharField(
         _("publication status"),
@@ -160,7 +162,9 @@ class EditorialModel(SlugHistoryMixin, TimeStampedModel):
         return [url for url in [self.source_url, *extra] if url]
 
     def is_visible_to(self, user):
-        return self.is_published and (not self.is_restricted or can_view_restricted(user))
+        return self.is_published and (
+            not self.is_restricted or can_view_restricted(user)
+        )
 
     def publish(self, user=None):
         self.publication_status = PublicationStatus.PUBLISHED
@@ -193,7 +197,9 @@ class Programme(EditorialModel):
         blank=True,
         help_text=_("Comma-separated words staff search with: synonyms, old names."),
     )
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True
+    )
     end_year = models.PositiveSmallIntegerField(
         _("end year"), null=True, blank=True, help_text=_("Leave empty while it runs.")
     )
@@ -217,11 +223,15 @@ class Programme(EditorialModel):
         verbose_name=_("risk areas"),
     )
     threats = models.ManyToManyField(
-        "risk_areas.Threat", related_name="programmes", blank=True, verbose_name=_("threats")
+        "risk_areas.Threat",
+        related_name="programmes",
+        blank=True,
+        verbose_name=_("threats"),
     )
     partners = models.ManyToManyField(
         Partner, related_name="programmes", blank=True, verbose_name=_("partners")
     )
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -299,9 +309,13 @@ class Tool(EditorialModel):
     keywords = models.TextField(
         _("keywords"),
         blank=True,
-        help_text=_("Comma-separated words staff search with: synonyms, goods, acronyms."),
+        help_text=_(
+            "Comma-separated words staff search with: synonyms, goods, acronyms."
+        ),
     )
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True
+    )
     risk_areas = models.ManyToManyField(
         "risk_areas.RiskArea",
         through="ToolCoverage",
@@ -312,7 +326,9 @@ class Tool(EditorialModel):
         "risk_areas.Threat", related_name="tools", blank=True, verbose_name=_("threats")
     )
     components = models.ManyToManyField(
-        "risk_areas.CEPComponent", related_name="tools", verbose_name=_("CEP components")
+        "risk_areas.CEPComponent",
+        related_name="tools",
+        verbose_name=_("CEP components"),
     )
     programmes = models.ManyToManyField(
         Programme, related_name="tools", blank=True, verbose_name=_("programmes")
@@ -320,6 +336,7 @@ class Tool(EditorialModel):
     partners = models.ManyToManyField(
         Partner, related_name="tools", blank=True, verbose_name=_("partners")
     )
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ToolQuerySet.as_manager()
 
@@ -328,7 +345,9 @@ class Tool(EditorialModel):
         verbose_name = _("tool")
         verbose_name_plural = _("tools")
         indexes = [
-            models.Index(fields=["publication_status", "access"], name="tool_visibility_idx"),
+            models.Index(
+                fields=["publication_status", "access"], name="tool_visibility_idx"
+            ),
             models.Index(fields=["kind"], name="tool_kind_idx"),
         ]
 
@@ -359,7 +378,9 @@ class ProgrammeCoverage(models.Model):
         Programme, on_delete=models.CASCADE, related_name="coverage"
     )
     risk_area = models.ForeignKey(
-        "risk_areas.RiskArea", on_delete=models.CASCADE, related_name="programme_coverage"
+        "risk_areas.RiskArea",
+        on_delete=models.CASCADE,
+        related_name="programme_coverage",
     )
     level = models.CharField(
         _("level"), max_length=20, choices=CoverageLevel, default=CoverageLevel.PRIMARY

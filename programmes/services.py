@@ -75,6 +75,9 @@ def after_catalogue_load():
 
     Search indexes and other data derived from the catalogue refresh here.
     """
+    from .search import refresh_search_vectors
+
+    refresh_search_vectors()
 
 
 class Problem:

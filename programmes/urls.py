@@ -23,6 +23,9 @@ urlpatterns = [
         views.ToolPreviewView.as_view(),
         name="tool-preview",
     ),
+    path("coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("compare/", views.CompareView.as_view(), name="compare"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("partners/", views.PartnerListView.as_view(), name="partner-list"),
     path(
         "partners/<slug:slug>/",

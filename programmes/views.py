@@ -5,18 +5,28 @@ restricted record the reader may not see is absent everywhere, and its address
 answers 404 (not 403), so its existence is never revealed.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from risk_areas.models import Threat
+from risk_areas.models import RiskArea, Threat
 
-from .exports import ExportMixin, ProgrammeExporter, ToolExporter
+from .coverage import CoverageFilters, compare, compare_choices, coverage
+from .exports import (
+    CoverageExporter,
+    ExportMixin,
+    ProgrammeExporter,
+    ToolExporter,
+    export_response,
+    requested_format,
+    search_export_response,
+)
 from .filters import ProgrammeFilter, ToolFilter, translated
 from .models import (
     Partner,
@@ -26,6 +36,7 @@ from .models import (
     ToolCoverage,
     visible_q,
 )
+from .search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, search_all
 
 
 def programme_coverage():
@@ -129,7 +140,7 @@ class CatalogueListView(FilterView):
             clear_url=f"{path}?sort={sort}" if sort else path,
             ignored=filterset.ignored,
             result_count=context["paginator"].count,
-            current_sort=sort or filterset.default_sort,
+            current_sort=filterset.current_sort,
             sort_choices=filterset.sort_choices,
             search=query.get("q", ""),
         )
@@ -398,4 +409,93 @@ class PartnerDetailView(DetailView):
                 programme, self.request.user
             )
         context["keywords"] = split_keywords(self.object.keywords)
+        return context
+
+
+class CoverageView(TemplateView):
+    """Programmes and tools × risk areas, the CEP cross-table and the thin spots."""
+
+    template_name = "programmes/coverage.html"
+
+    def get(self, request, *args, **kwargs):
+        filters = CoverageFilters.from_params(request.GET, request)
+        if filters.redirect_query is not None:
+            # A renamed component's old slug: the same matrix, under the current slug.
+            return HttpResponsePermanentRedirect(
+                f"{request.path}?{filters.redirect_query}"
+            )
+        export_format = requested_format(request)
+        if export_format:
+            return export_response(
+                CoverageExporter(request, RiskArea.objects.all()),
+                [filters.programme_queryset(), filters.tool_queryset()],
+                export_format,
+                {name: [value] for name, value in filters.active.items()},
+            )
+        context = self.get_context_data(
+            **coverage(request, filters),
+            ignored=filters.ignored,
+            kind_choices=Tool.Kind.choices,
+            status_choices=Programme.Status.choices,
+        )
+        return self.render_to_response(context)
+
+
+class CompareView(TemplateView):
+    """Two to four programmes or tools side by side; a picker otherwise."""
+
+    template_name = "programmes/compare.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        comparison = compare(self.request.GET, user)
+        query = urlencode([(comparison.kind, item.slug) for item in comparison.items])
+        share_url = self.request.build_absolute_uri(
+            f"{reverse('programmes:compare')}?{query}"
+        )
+        return super().get_context_data(
+            comparison=comparison,
+            choices=compare_choices(user),
+            share_url=share_url,
+            **kwargs,
+        )
+
+
+class SearchView(TemplateView):
+    """One search over programmes, tools, risk areas, threats and partners.
+
+    `?format=csv|json` downloads every match, ranked as on the page.
+    """
+
+    template_name = "search/search.html"
+    # Offered when a search finds nothing.
+    examples = [
+        gettext_lazy("fake medicines"),
+        gettext_lazy("ivory"),
+        gettext_lazy("cash couriers"),
+        "CEN",
+        gettext_lazy("Container Control Programme"),
+    ]
+
+    def get(self, request, *args, **kwargs):
+        self.query = request.GET.get("q", "")
+        self.results = search_all(self.query, request.user)
+        export_format = requested_format(request)
+        if export_format:
+            return search_export_response(
+                request, self.query, export_format, relaxed=self.results.relaxed
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            results=self.results,
+            searched=bool(self.query.strip()),
+            max_words=MAX_QUERY_WORDS,
+            max_length=MAX_QUERY_LENGTH,
+            **kwargs,
+        )
+        if not self.results.total:
+            context["examples"] = [str(example) for example in self.examples]
+            context["risk_areas"] = RiskArea.objects.all()
         return context

@@ -99,7 +99,7 @@ def test_home_shows_risk_areas_components_search_and_catalogue_links(client, cat
     assert response.status_code == 200
     assert "Drugs" in html and "Revenue" in html
     assert "Technology and Infrastructure" in html
-    assert f'action="{reverse("programmes:tool-list")}"' in html
+    assert f'action="{reverse("programmes:search")}"' in html
     assert 'name="q"' in html and 'for="home-search"' in html
     for name in [
         "programmes:programme-list",
