@@ -1,0 +1,27 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from programmes.feeds import UpdatesFeed
+from programmes.sitemaps import SITEMAPS, RobotsView
+from risk_areas.views import HomeView
+
+admin.site.site_header = "CEP Portal administration"
+admin.site.site_title = "CEP Portal"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", RobotsView.as_view(), name="robots-txt"),
+]
+# English stays unprefixed; /fr/, /es/, /ru/, /ar/ carry the other languages.
+urlpatterns += i18n_patterns(
+    path("", HomeView.as_view(), name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("risk_areas.urls")),
+    path("", include("programmes.urls")),
+    path("feeds/updates/", UpdatesFeed(), name="updates-feed"),
+    prefix_default_language=False,
+)
