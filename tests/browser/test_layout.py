@@ -1,0 +1,93 @@
+"""What a reader sees of the layout: phone screens, languages, right-to-left Arabic."""
+
+import pytest
+
+from .conftest import MAIN_PAGES, on_a_phone, require_playwright
+
+expect = require_playwright()
+
+pytestmark = pytest.mark.browser
+
+SCROLL_WIDTH = "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
+# The first few elements that stick out of the viewport, to name in a failure.
+OVERFLOWING = """() => {
+  const width = window.innerWidth;
+  return [...document.querySelectorAll("body *")]
+    .map((element) => [element, element.getBoundingClientRect()])
+    .filter(([, box]) => box.width > 0 && (box.right > width + 1 || box.left < -1))
+    .filter(([element]) => !element.closest(".skip-link"))
+    .slice(0, 5)
+    .map(([element, box]) =>
+      `<${element.tagName.toLowerCase()} class="${element.className}"> ` +
+      `left ${Math.round(box.left)}, right ${Math.round(box.right)}`);
+}"""
+
+
+@on_a_phone
+def test_main_pages_fit_a_phone_screen_without_sideways_scrolling(site, page):
+    too_wide = []
+    for main_page in MAIN_PAGES:
+        for lang in ("en", "ar"):
+            url = site.page_url(main_page, lang)
+            response = page.goto(url)
+            assert response.status == 200, f"{url} answered {response.status}"
+
+            scroll_width, inner_width = page.evaluate(SCROLL_WIDTH)
+
+            if scroll_width > inner_width:
+                culprits = "\n    ".join(page.evaluate(OVERFLOWING))
+                too_wide.append(
+                    f"{site.path(url)}: {scroll_width} px wide in a {inner_width} px "
+                    f"viewport; sticking out:\n    {culprits}"
+                )
+    assert not too_wide, "Pages scroll sideways on a phone:\n" + "\n".join(too_wide)
+
+
+def test_language_switcher_keeps_page_and_filters(site, page):
+    page.goto(site.url("programmes:tool-list", query={"risk_area": "drugs"}))
+
+    page.locator(".lang-switcher").get_by_role("link", name="Français").click()
+
+    expect(page).to_have_url(
+        site.url("programmes:tool-list", lang="fr", query={"risk_area": "drugs"})
+    )
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("#tool-filters input[value=drugs]")).to_be_checked()
+
+
+def test_arabic_pages_are_laid_out_right_to_left(site, page):
+    def header_boxes():
+        nav_links = page.locator(".site-nav a")
+        return {
+            "brand": page.locator(".brand").bounding_box(),
+            "nav": page.locator(".site-nav ul").bounding_box(),
+            "first": nav_links.nth(0).bounding_box(),
+            "second": nav_links.nth(1).bounding_box(),
+        }
+
+    def right(box):
+        return box["x"] + box["width"]
+
+    page.goto(site.url("programmes:tool-list"))
+    en = header_boxes()
+    page.goto(site.url("programmes:tool-list", lang="ar"))
+    ar = header_boxes()
+    page.keyboard.press("Tab")
+    skip_link = page.locator(":focus").bounding_box()
+
+    middle = page.viewport_size["width"] / 2
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    # English: the brand at the left; the menu starts at its left edge and reads
+    # left to right.
+    assert right(en["brand"]) < middle, en["brand"]
+    assert en["first"]["x"] == pytest.approx(en["nav"]["x"], abs=2), en
+    assert right(en["first"]) <= en["second"]["x"], en
+    # Arabic mirrors it: the brand at the right; the menu starts at its right edge
+    # and reads right to left; the skip link shows at the right.
+    assert ar["brand"]["x"] > middle, f"brand not on the right: {ar['brand']}"
+    assert right(ar["first"]) == pytest.approx(right(ar["nav"]), abs=2), (
+        f"menu does not start at the right: {ar}"
+    )
+    assert right(ar["second"]) <= ar["first"]["x"], f"menu not read right to left: {ar}"
+    assert skip_link["x"] > middle, f"skip link not on the right: {skip_link}"
