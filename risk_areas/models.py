@@ -52,7 +52,8 @@ class SlugHistory(models.Model):
         verbose_name_plural = _("previous slugs")
         constraints = [
             models.UniqueConstraint(
-                fields=["content_type", "slug"], name="risk_areas_slughistory_unique_slug"
+                fields=["content_type", "slug"],
+                name="risk_areas_slughistory_unique_slug",
             )
         ]
 
@@ -70,7 +71,8 @@ class SlugHistoryMixin(models.Model):
         old_slug = None
         if self.pk:
             old_slug = (
-                type(self)._default_manager.filter(pk=self.pk)
+                type(self)
+                ._default_manager.filter(pk=self.pk)
                 .values_list("slug", flat=True)
                 .first()
             )
@@ -78,7 +80,9 @@ class SlugHistoryMixin(models.Model):
         if old_slug and old_slug != self.slug:
             content_type = ContentType.objects.get_for_model(type(self))
             # The new slug is live again: an old entry for it would shadow the record.
-            SlugHistory.objects.filter(content_type=content_type, slug=self.slug).delete()
+            SlugHistory.objects.filter(
+                content_type=content_type, slug=self.slug
+            ).delete()
             SlugHistory.objects.update_or_create(
                 content_type=content_type,
                 slug=old_slug,
@@ -113,7 +117,9 @@ class RiskArea(SlugHistoryMixin, TimeStampedModel):
     keywords = models.TextField(
         _("keywords"),
         blank=True,
-        help_text=_("Comma-separated words staff search with: synonyms, goods, acronyms."),
+        help_text=_(
+            "Comma-separated words staff search with: synonyms, goods, acronyms."
+        ),
     )
     source_url = models.URLField(_("source"), max_length=500, blank=True)
 
@@ -124,7 +130,9 @@ class RiskArea(SlugHistoryMixin, TimeStampedModel):
         verbose_name = _("risk area")
         verbose_name_plural = _("risk areas")
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="risk_areas_riskarea_name_ci_unique")
+            models.UniqueConstraint(
+                Lower("name"), name="risk_areas_riskarea_name_ci_unique"
+            )
         ]
 
     def __str__(self):
@@ -158,7 +166,9 @@ class Threat(SlugHistoryMixin, TimeStampedModel):
     keywords = models.TextField(
         _("keywords"),
         blank=True,
-        help_text=_("Comma-separated synonyms, e.g. “fake medicines, falsified drugs”."),
+        help_text=_(
+            "Comma-separated synonyms, e.g. “fake medicines, falsified drugs”."
+        ),
     )
 
     objects = ThreatQuerySet.as_manager()

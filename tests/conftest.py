@@ -14,7 +14,9 @@ def _plain_static_storage(settings):
     # The manifest storage needs collectstatic first; tests don't run it.
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
     }
 
 
@@ -29,7 +31,9 @@ def member(django_user_model):
     """A signed-in user of a member administration: may see restricted records."""
     user = django_user_model.objects.create_user("member", password="pw-member-123")
     user.user_permissions.add(
-        Permission.objects.get(codename="view_restricted", content_type__app_label="programmes")
+        Permission.objects.get(
+            codename="view_restricted", content_type__app_label="programmes"
+        )
     )
     return user
 

@@ -66,7 +66,9 @@ def make_programme(
 ):
     fields.setdefault("slug", _slug(name))
     fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
-    fields.setdefault("source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx")
+    fields.setdefault(
+        "source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx"
+    )
     programme = Programme.objects.create(name=name, **fields)
     _cover(programme, ProgrammeCoverage, "programme", risk_areas, supporting)
     programme.partners.set(partners)
@@ -88,7 +90,9 @@ def make_tool(
 ):
     fields.setdefault("slug", _slug(name))
     fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
-    fields.setdefault("source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx")
+    fields.setdefault(
+        "source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx"
+    )
     tool = Tool.objects.create(name=name, kind=kind, **fields)
     _cover(tool, ToolCoverage, "tool", risk_areas, supporting)
     tool.components.set(components)

@@ -32,7 +32,9 @@ def test_programme_merged_needs_a_date():
     successor = make_programme(name="Passenger and Cargo Control Programme")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_programme(name="Airport Communication Project", status="merged", successor=successor)
+        make_programme(
+            name="Airport Communication Project", status="merged", successor=successor
+        )
 
 
 def test_programme_cannot_be_its_own_successor():
@@ -75,10 +77,16 @@ def test_programme_coverage_is_unique_per_risk_area():
     drugs = make_risk_area(name="Drugs")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_programme(name="Drugs and Precursors Programme", risk_areas=[drugs], supporting=[drugs])
+        make_programme(
+            name="Drugs and Precursors Programme",
+            risk_areas=[drugs],
+            supporting=[drugs],
+        )
 
 
-def test_visible_to_hides_drafts_from_everyone_and_restricted_from_non_members(member, outsider):
+def test_visible_to_hides_drafts_from_everyone_and_restricted_from_non_members(
+    member, outsider
+):
     from django.contrib.auth.models import AnonymousUser
 
     make_tool(name="Public tool")
