@@ -47,6 +47,24 @@ class DueForReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+EDITORIAL_FIELDSET = (
+    _("Editorial"),
+    {
+        "fields": [
+            "publication_status",
+            "access",
+            "last_reviewed",
+            "source_url",
+            "additional_sources",
+            "published_at",
+            "published_by",
+            "created",
+            "updated",
+        ]
+    },
+)
+
+
 class EditorialAdmin(TranslationAdmin):
     """Publishing, review and preview shared by programmes and tools."""
 
@@ -170,22 +188,7 @@ class ProgrammeAdmin(EditorialAdmin):
             {"fields": ["start_year", "end_year", "status", "successor", "merged_on"]},
         ),
         (_("Links"), {"fields": ["threats", "partners"]}),
-        (
-            _("Editorial"),
-            {
-                "fields": [
-                    "publication_status",
-                    "access",
-                    "last_reviewed",
-                    "source_url",
-                    "additional_sources",
-                    "published_at",
-                    "published_by",
-                    "created",
-                    "updated",
-                ]
-            },
-        ),
+        EDITORIAL_FIELDSET,
     ]
 
 
@@ -240,22 +243,7 @@ class ToolAdmin(EditorialAdmin):
                 ]
             },
         ),
-        (
-            _("Editorial"),
-            {
-                "fields": [
-                    "publication_status",
-                    "access",
-                    "last_reviewed",
-                    "source_url",
-                    "additional_sources",
-                    "published_at",
-                    "published_by",
-                    "created",
-                    "updated",
-                ]
-            },
-        ),
+        EDITORIAL_FIELDSET,
     ]
 
 
