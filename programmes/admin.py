@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from risk_areas.admin import URL_FIELDS
+from risk_areas.admin import URL_FIELDS, EditConflictAdminMixin
 from risk_areas.models import RiskArea
 
 from .models import (
@@ -65,7 +65,7 @@ EDITORIAL_FIELDSET = (
 )
 
 
-class EditorialAdmin(TranslationAdmin):
+class EditorialAdmin(EditConflictAdminMixin, TranslationAdmin):
     """Publishing, review and preview shared by programmes and tools."""
 
     formfield_overrides = URL_FIELDS
@@ -248,7 +248,7 @@ class ToolAdmin(EditorialAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(TranslationAdmin):
+class PartnerAdmin(EditConflictAdminMixin, TranslationAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["name", "acronym", "kind", "updated"]
     list_filter = ["kind"]

@@ -5,7 +5,7 @@ from django.contrib.admin.sites import site
 from django.urls import reverse
 from django.utils import timezone
 
-from programmes.models import PublicationStatus
+from programmes.models import Partner, PublicationStatus
 from tests.factories import (
     make_component,
     make_partner,
@@ -65,6 +65,7 @@ def test_programme_change_page_shows_translations_side_by_side(admin_client, cat
     assert 'name="name_en"' in content
     assert 'name="name_fr"' in content
     assert 'name="coverage-0-risk_area"' in content
+    assert 'name="loaded_version"' in content  # guards against lost edits
 
 
 def test_publish_action_records_when_and_by_whom(admin_client, admin_user, catalogue):
@@ -117,3 +118,64 @@ def test_view_on_site_opens_the_preview_page(admin_client, catalogue):
         "programmes:programme-preview", kwargs={"slug": "revenue-programme"}
     )
     assert f'href="{preview}"' in response.content.decode()
+
+
+def _change_form_data(response):
+    """The POST data of an admin change form as it was rendered (no inlines)."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = value
+    return data
+
+
+def test_admin_keeps_an_edit_saved_meanwhile_by_someone_else(admin_client):
+    partner = make_partner(name="UNODC", description="Original text.")
+    url = reverse("admin:programmes_partner_change", args=[partner.pk])
+    mine = _change_form_data(admin_client.get(url))
+    theirs = Partner.objects.get(pk=partner.pk)
+    theirs.description_en = "Their text."
+    theirs.save()
+
+    mine["description_en"] = "My text."
+    response = admin_client.post(url, mine)
+
+    partner.refresh_from_db()
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.content.decode()
+    assert partner.description_en == "Their text."
+    assert "My text." in response.content.decode()  # the editor's input is kept
+
+
+def test_admin_saves_again_after_the_editor_has_seen_the_conflict(admin_client):
+    partner = make_partner(name="UNODC", description="Original text.")
+    url = reverse("admin:programmes_partner_change", args=[partner.pk])
+    mine = _change_form_data(admin_client.get(url))
+    Partner.objects.filter(pk=partner.pk).update(
+        description_en="Their text.", updated=timezone.now()
+    )
+    mine["description_en"] = "My text."
+    conflict = admin_client.post(url, mine)
+
+    response = admin_client.post(url, _change_form_data(conflict))
+
+    partner.refresh_from_db()
+    assert response.status_code == 302
+    assert partner.description_en == "My text."
+
+
+def test_admin_saves_an_unchallenged_edit(admin_client, catalogue):
+    url = reverse("admin:programmes_partner_change", args=[Partner.objects.get().pk])
+    data = _change_form_data(admin_client.get(url))
+    data["description_en"] = "New text."
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert Partner.objects.get().description_en == "New text."
