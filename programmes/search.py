@@ -658,9 +658,8 @@ def _tsquery_text(alternatives, config):
     """
     rendered = []
     for alternative in alternatives:
-        acronyms_only = all(term.acronym for term in alternative.terms)
-        if acronyms_only and config != "simple":
-            continue
+        # A word typed in capitals is matched exactly as an acronym (the simple
+        # configuration) and, like any word, in the text ("VALUATION").
         words = " & ".join(_tsquery_word(term, config) for term in alternative.terms)
         rendered.append(f"({words})")
     return " | ".join(rendered)
