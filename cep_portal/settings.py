@@ -30,7 +30,9 @@ DATABASES = {
 REVIEW_INTERVAL_DAYS = int(os.environ.get("CEP_REVIEW_INTERVAL_DAYS", "365"))
 
 INSTALLED_APPS = [
-    # Project apps first, so their templates win.
+    # Project apps first, so their templates win. cep_portal holds what is
+    # site-wide (the language switcher's template tags).
+    "cep_portal",
     "risk_areas",
     "programmes",
     # Third party. modeltranslation must come before django.contrib.admin.
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "risk_areas.slugs.SlugRenamedMiddleware",
 ]
 
 ROOT_URLCONF = "cep_portal.urls"

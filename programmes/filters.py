@@ -11,12 +11,9 @@ so a record matching several values is listed once.
 """
 
 from django import forms
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, FloatField, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Count, FloatField, Value
 from django.http import QueryDict
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import (
     CharFilter,
@@ -24,9 +21,10 @@ from django_filters import (
     FilterSet,
     MultipleChoiceFilter,
 )
-from modeltranslation.utils import build_localized_fieldname
 
-from risk_areas.models import CEPComponent, RiskArea, SlugHistory
+from risk_areas.languages import translated
+from risk_areas.models import CEPComponent, RiskArea
+from risk_areas.slugs import resolve_old_slugs
 
 from .models import Partner, Programme, ProgrammeCoverage, Tool, ToolCoverage
 from .search import MAX_QUERY_LENGTH, parse_query, search_queryset
@@ -35,12 +33,6 @@ from .search import MAX_QUERY_LENGTH, parse_query, search_queryset
 def clean_text(value):
     """Text safe to search and show: no NUL bytes, trimmed, at most 200 characters."""
     return str(value).replace("\x00", "").strip()[:MAX_QUERY_LENGTH].strip()
-
-
-def _languages():
-    english = "en"
-    current = (get_language() or english).split("-")[0]
-    return [english] if current == english else [current, english]
 
 
 def search_filter(queryset, q):
@@ -52,35 +44,6 @@ def search_filter(queryset, q):
     if parse_query(q).is_empty:
         return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     return search_queryset(queryset, q)
-
-
-def translated(field):
-    """The field in the reader's language (or English), lower-cased, for ordering."""
-    text = CharField()
-    columns = [
-        NullIf(build_localized_fieldname(field, language), Value(""), output_field=text)
-        for language in _languages()
-    ]
-    return Lower(Coalesce(*columns, Value(""), output_field=text))
-
-
-def resolve_old_slugs(model, slugs):
-    """{old slug: current record} for those of `slugs` a record of `model` used to have.
-
-    The batch form of `SlugHistoryMixin.resolve_old_slug`: two queries however many
-    values a query string carries.
-    """
-    if not slugs:
-        return {}
-    entries = dict(
-        SlugHistory.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), slug__in=slugs
-        ).values_list("slug", "object_id")
-    )
-    if not entries:
-        return {}
-    records = model._default_manager.in_bulk(set(entries.values()))
-    return {slug: records[pk] for slug, pk in entries.items() if pk in records}
 
 
 class Facet:
@@ -187,7 +150,7 @@ class CatalogueFilter(FilterSet):
             unknown = [value for value in values if value not in known]
             model = self.slug_filters[name][0]
             # At most 50 look-ups: no real link carries more, a crafted one may.
-            old = resolve_old_slugs(model, [v for v in unknown if "\x00" not in v][:50])
+            old = resolve_old_slugs(model.objects.all(), unknown[:50])
             kept = []
             for value in values:
                 record = old.get(value)

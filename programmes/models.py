@@ -1,26 +1,41 @@
 """The catalogue: programmes, tools and partners, and which risks each covers.
 
-What a reader may see is decided in one place, `EditorialQuerySet.visible_to()`:
-every view, count, link, export and feed starts from it.
+What a reader may see is decided in one place, `programmes.editorial`: every
+view, count, link, export and feed starts from `visible_to(user)`.
 """
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from risk_areas.models import SlugHistoryMixin, SlugQuerySet, TimeStampedModel
+from risk_areas.slugs import CatalogueQuerySet, SlugHistoryMixin
+from risk_areas.timestamps import TimeStampedModel
 
-VIEW_RESTRICTED_PERMISSION = "programmes.view_restricted"
+from .editorial import (
+    VIEW_RESTRICTED_PERMISSION,
+    Access,
+    EditorialModel,
+    EditorialQuerySet,
+    PublicationStatus,
+    can_view_restricted,
+    count_visible,
+)
 
-
-def can_view_restricted(user):
-    return bool(
-        user and user.is_authenticated and user.has_perm(VIEW_RESTRICTED_PERMISSION)
-    )
+__all__ = [
+    "VIEW_RESTRICTED_PERMISSION",
+    "Access",
+    "CoverageLevel",
+    "Partner",
+    "Programme",
+    "ProgrammeCoverage",
+    "PublicationStatus",
+    "Tool",
+    "ToolCoverage",
+    "can_view_restricted",
+    "count_visible",
+]
 
 
 class Partner(SlugHistoryMixin, TimeStampedModel):
@@ -46,7 +61,7 @@ class Partner(SlugHistoryMixin, TimeStampedModel):
     keywords = models.TextField(_("keywords"), blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
 
-    objects = SlugQuerySet.as_manager()
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -63,118 +78,15 @@ class Partner(SlugHistoryMixin, TimeStampedModel):
         return (self.slug,)
 
 
-def visible_q(user, prefix=""):
-    """The records `user` may see; `prefix` reaches them through a relation.
-
-    Counts over relations (e.g. programmes per risk area) use this with
-    `Count(..., filter=visible_q(user, "programmes__"))`, so every number a reader
-    sees agrees with the lists.
-    """
-    condition = Q(**{f"{prefix}publication_status": PublicationStatus.PUBLISHED})
-    if not can_view_restricted(user):
-        condition &= Q(**{f"{prefix}access": Access.PUBLIC})
-    return condition
-
-
-class EditorialQuerySet(SlugQuerySet):
-    def published(self):
-        return self.filter(publication_status=PublicationStatus.PUBLISHED)
-
-    def public(self):
-        return self.filter(access=Access.PUBLIC)
-
-    def visible_to(self, user):
-        """What `user` may see on the public site: no drafts, restricted for members."""
-        return self.filter(visible_q(user))
-
-    def due_for_review(self, today=None):
-        today = today or timezone.localdate()
-        cutoff = today - timezone.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
-        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff))
-
-
-class PublicationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-
-
-class Access(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    RESTRICTED = "restricted", _("Restricted to member administrations")
-
-
-class EditorialModel(SlugHistoryMixin, TimeStampedModel):
-    """Publication state, access level, review date and sources of a record."""
-
-    publication_status = models.CharField(
-        _("publication status"),
-        max_length=20,
-        choices=PublicationStatus,
-        default=PublicationStatus.DRAFT,
-        help_text=_("Drafts are invisible on the public site until published."),
-    )
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
-    access = models.CharField(
-        _("access"),
-        max_length=20,
-        choices=Access,
-        default=Access.PUBLIC,
-        help_text=_(
-            "Restricted records are shown only to signed-in members; "
-            "for everyone else they do not exist."
-        ),
-    )
-    last_reviewed = models.DateField(
-        _("last reviewed"),
-        null=True,
-        blank=True,
-        help_text=_("When an editor last checked this record against its sources."),
-    )
-    source_url = models.URLField(
-        _("source"), max_length=500, help_text=_("The page the facts come from.")
-    )
-    additional_sources = models.TextField(
-        _("additional sources"), blank=True, help_text=_("One URL per line.")
-    )
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_published(self):
-        return self.publication_status == PublicationStatus.PUBLISHED
-
-    @property
-    def is_restricted(self):
-        return self.access == Access.RESTRICTED
-
-    @property
-    def sources(self):
-        extra = [line.strip() for line in self.additional_sources.splitlines()]
-        return [url for url in [self.source_url, *extra] if url]
-
-    def is_visible_to(self, user):
-        return self.is_published and (
-            not self.is_restricted or can_view_restricted(user)
-        )
-
-    def publish(self, user=None):
-        self.publication_status = PublicationStatus.PUBLISHED
-        self.published_at = timezone.now()
-        self.published_by = user if user and user.is_authenticated else None
-
-
 class ProgrammeQuerySet(EditorialQuerySet):
     def active(self):
         return self.filter(status=Programme.Status.ACTIVE)
+
+    def with_visible_successor(self, user):
+        """`programme.successor` is None where `user` may not see the successor."""
+        return self.prefetch_related(
+            Prefetch("successor", queryset=Programme.objects.visible_to(user))
+        )
 
 
 class Programme(EditorialModel):

@@ -73,8 +73,9 @@ from django.db.models.signals import (
 )
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from risk_areas.languages import reader_languages
 
 from . import vocabulary
 
@@ -444,14 +445,6 @@ def _languages():
     return [code for code, _name in settings.LANGUAGES]
 
 
-def _reader_languages():
-    english = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-    current = (get_language() or english).split("-")[0]
-    if current not in _languages() or current == english:
-        return [english]
-    return [current, english]
-
-
 def _column(name, language):
     return f"{name}_{language}"
 
@@ -566,7 +559,7 @@ def search_vector(kind, languages=None, *, untranslated=True):
 
 def _reader_vector(kind):
     """What a search reads: the reader's language and the default language."""
-    languages = _reader_languages()
+    languages = reader_languages()
     if not kind.stored:
         return search_vector(kind, languages)
     others = [language for language in languages if language != _default_language()]
@@ -582,7 +575,7 @@ def _reader_vector(kind):
 
 def _vector_over(fields):
     """A tsvector of translated `fields` (lookups allowed) in the reader's languages."""
-    languages = _reader_languages()
+    languages = reader_languages()
     parts = [
         SearchVector(
             *[F(_column(name, lang)) for name in fields for lang in config_languages],
@@ -779,7 +772,7 @@ def _matches(columns, pattern):
 
 def _fallback_conditions(kind, pattern):
     """weight -> condition: the record matches `pattern` in fields of that weight."""
-    languages = _reader_languages()
+    languages = reader_languages()
     conditions = {}
     for weight in WEIGHTS:
         columns = [
@@ -865,7 +858,7 @@ def _fallback_search(queryset, kind, parsed, relaxed):
         columns = [
             _column(name, language)
             for name in ("risk_area__name", "risk_area__keywords")
-            for language in _reader_languages()
+            for language in reader_languages()
         ]
         every = [
             alternative
@@ -958,7 +951,7 @@ def _bonuses(kind, parsed, scale, *, postgresql=False):
             pattern = _postgresql_regex(pattern)
         in_name = Q()
         exact = Q()
-        for language in _reader_languages():
+        for language in reader_languages():
             in_name |= Q(**{f"{_column('name', language)}__iregex": pattern})
             exact |= Q(**{f"{_column('name', language)}__iexact": phrase})
         bonuses.append(

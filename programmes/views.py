@@ -7,7 +7,7 @@ answers 404 (not 403), so its existence is never revealed.
 
 from urllib.parse import urlencode, urlsplit
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from risk_areas.models import RiskArea, Threat
+from risk_areas.slugs import OldSlugRedirectMixin
 
 from .coverage import CoverageFilters, compare, compare_choices, coverage
 from .exports import (
@@ -34,7 +35,7 @@ from .models import (
     ProgrammeCoverage,
     Tool,
     ToolCoverage,
-    visible_q,
+    count_visible,
 )
 from .search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, search_all
 
@@ -161,7 +162,7 @@ class ProgrammeListView(ExportMixin, CatalogueListView):
     def annotate(self, queryset):
         user = self.request.user
         return queryset.annotate(
-            tool_count=Count("tools", filter=visible_q(user, "tools__"), distinct=True)
+            tool_count=count_visible("tools", user)
         ).prefetch_related(Prefetch("coverage", queryset=programme_coverage()))
 
     def get_context_data(self, **kwargs):
@@ -194,7 +195,7 @@ class ToolListView(ExportMixin, CatalogueListView):
         )
 
 
-class CatalogueDetailView(DetailView):
+class CatalogueDetailView(OldSlugRedirectMixin, DetailView):
     """A record's page; `preview = True` shows any record to editors, with a banner."""
 
     preview = False
@@ -205,25 +206,11 @@ class CatalogueDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         if self.preview and not request.user.has_perm(self.permission):
             raise Http404(_("No such record."))
-        try:
-            self.object = self.get_object()
-        except Http404:
-            return self.redirect_old_slug(kwargs.get(self.slug_url_kwarg, ""))
-        context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
+        return super().get(request, *args, **kwargs)
 
-    def redirect_old_slug(self, slug):
-        record = self.model.resolve_old_slug(slug)
-        if record is None or not (self.preview or self.is_visible(record)):
-            raise Http404(_("No such record."))
+    def renamed_url(self, record):
         url_name = self.preview_url_name if self.preview else self.detail_url_name
-        url = reverse(url_name, kwargs={"slug": record.slug})
-        if self.request.META.get("QUERY_STRING"):
-            url = f"{url}?{self.request.META['QUERY_STRING']}"
-        return HttpResponsePermanentRedirect(url)
-
-    def is_visible(self, record):
-        return record.is_visible_to(self.request.user)
+        return reverse(url_name, kwargs={"slug": record.slug})
 
     def base_queryset(self):
         if self.preview:
@@ -342,10 +329,8 @@ class PartnerListView(ListView):
     def get_queryset(self):
         user = self.request.user
         return Partner.objects.annotate(
-            programme_count=Count(
-                "programmes", filter=visible_q(user, "programmes__"), distinct=True
-            ),
-            tool_count=Count("tools", filter=visible_q(user, "tools__"), distinct=True),
+            programme_count=count_visible("programmes", user),
+            tool_count=count_visible("tools", user),
         ).order_by(translated("name"))
 
     def get_context_data(self, **kwargs):
@@ -360,34 +345,16 @@ class PartnerListView(ListView):
         return context
 
 
-class PartnerDetailView(DetailView):
+class PartnerDetailView(OldSlugRedirectMixin, DetailView):
     model = Partner
     context_object_name = "partner"
     template_name = "programmes/partner_detail.html"
-
-    def get(self, request, *args, **kwargs):
-        try:
-            self.object = self.get_object()
-        except Http404:
-            record = Partner.resolve_old_slug(kwargs.get(self.slug_url_kwarg, ""))
-            if record is None:
-                raise
-            url = record.get_absolute_url()
-            if request.META.get("QUERY_STRING"):
-                url = f"{url}?{request.META['QUERY_STRING']}"
-            return HttpResponsePermanentRedirect(url)
-        context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
 
     def get_queryset(self):
         user = self.request.user
         programmes = (
             Programme.objects.visible_to(user)
-            .annotate(
-                tool_count=Count(
-                    "tools", filter=visible_q(user, "tools__"), distinct=True
-                )
-            )
+            .annotate(tool_count=count_visible("tools", user))
             .select_related("successor")
             .prefetch_related(Prefetch("coverage", queryset=programme_coverage()))
             .order_by("order", translated("name"))

@@ -1,75 +1,9 @@
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from .edit_conflict import URL_FIELDS, EditConflictAdminMixin
 from .models import CEPComponent, RiskArea, SlugHistory, Threat
-
-# Sources are typed without a scheme now and then; assume https, as Django 6 will.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class EditConflictForm(forms.ModelForm):
-    """Refuses to overwrite a record someone else saved after this form was opened.
-
-    The form carries the record's `updated` time from when it was opened. If the
-    record has been saved since, nothing is written: the editor keeps their input,
-    is told, and saves again only once they have looked at the other change.
-    """
-
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.updated.isoformat()
-
-    def clean(self):
-        cleaned_data = super().clean()
-        loaded = cleaned_data.get("loaded_version")
-        if not (self.instance.pk and loaded):
-            return cleaned_data
-        # The admin validates inside its transaction: the lock holds until the
-        # save commits, so two editors cannot both pass this check.
-        current = (
-            type(self.instance)
-            ._default_manager.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("updated", flat=True)
-            .first()
-        )
-        if current is not None and current.isoformat() != loaded:
-            # A second save, after reading this, keeps the editor's version.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("loaded_version")] = current.isoformat()
-            raise ValidationError(
-                _(
-                    "Someone else saved this record while you were editing it, so "
-                    "your changes have not been saved yet. Open the record in "
-                    "another tab to see their version; save again to replace it "
-                    "with yours."
-                ),
-                code="edit_conflict",
-            )
-        return cleaned_data
-
-
-class EditConflictAdminMixin:
-    """Admin pages whose saves never silently overwrite another editor's work."""
-
-    form = EditConflictForm
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if any("loaded_version" in options["fields"] for _name, options in fieldsets):
-            return fieldsets
-        *first, (name, options) = fieldsets
-        return [
-            *first,
-            (name, {**options, "fields": [*options["fields"], "loaded_version"]}),
-        ]
 
 
 class ThreatInline(TranslationTabularInline):

@@ -1,103 +1,19 @@
 """The taxonomy every catalogue record hangs from: risk areas, threats, CEP components.
 
-This app also holds the few pieces both apps share (timestamps, slug history),
-because `programmes` depends on `risk_areas` and never the reverse.
+This app is the bottom layer: `programmes` depends on it, never the reverse. The
+plumbing every catalogue model shares sits beside it in modules named for what
+they are (`slugs`, `timestamps`, `languages`, `edit_conflict`).
 """
 
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .slugs import CatalogueQuerySet, SlugHistory, SlugHistoryMixin
+from .timestamps import TimeStampedModel
 
-class SlugQuerySet(models.QuerySet):
-    """Natural keys are slugs, so fixtures name records, never ids."""
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class TimeStampedModel(models.Model):
-    # Defaults rather than auto_now/auto_now_add: `loaddata` saves in raw mode,
-    # which skips auto_now, and the bundled fixtures carry no timestamps.
-    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    updated = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.updated = timezone.now()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "updated"}
-        super().save(*args, **kwargs)
-
-
-class SlugHistory(models.Model):
-    """A slug a record used to have, so that old links answer 301 to the new one."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    record = GenericForeignKey("content_type", "object_id")
-    slug = models.SlugField(max_length=200)
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name = _("previous slug")
-        verbose_name_plural = _("previous slugs")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "slug"],
-                name="risk_areas_slughistory_unique_slug",
-            )
-        ]
-
-    def __str__(self):
-        return self.slug
-
-
-class SlugHistoryMixin(models.Model):
-    """Remembers the previous slug whenever an editor changes it."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        old_slug = None
-        if self.pk:
-            old_slug = (
-                type(self)
-                ._default_manager.filter(pk=self.pk)
-                .values_list("slug", flat=True)
-                .first()
-            )
-        super().save(*args, **kwargs)
-        if old_slug and old_slug != self.slug:
-            content_type = ContentType.objects.get_for_model(type(self))
-            # The new slug is live again: an old entry for it would shadow the record.
-            SlugHistory.objects.filter(
-                content_type=content_type, slug=self.slug
-            ).delete()
-            SlugHistory.objects.update_or_create(
-                content_type=content_type,
-                slug=old_slug,
-                defaults={"object_id": self.pk},
-            )
-
-    @classmethod
-    def resolve_old_slug(cls, slug):
-        """The record that used to be called `slug`, or None."""
-        entry = SlugHistory.objects.filter(
-            content_type=ContentType.objects.get_for_model(cls), slug=slug
-        ).first()
-        if entry is None:
-            return None
-        return cls._default_manager.filter(pk=entry.object_id).first()
+__all__ = ["CEPComponent", "RiskArea", "SlugHistory", "Threat"]
 
 
 class RiskArea(SlugHistoryMixin, TimeStampedModel):
@@ -123,7 +39,7 @@ class RiskArea(SlugHistoryMixin, TimeStampedModel):
     )
     source_url = models.URLField(_("source"), max_length=500, blank=True)
 
-    objects = SlugQuerySet.as_manager()
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -145,7 +61,7 @@ class RiskArea(SlugHistoryMixin, TimeStampedModel):
         return (self.slug,)
 
 
-class ThreatQuerySet(SlugQuerySet):
+class ThreatQuerySet(CatalogueQuerySet):
     def with_risk_area(self):
         return self.select_related("risk_area")
 
@@ -200,7 +116,7 @@ class CEPComponent(SlugHistoryMixin, TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
 
-    objects = SlugQuerySet.as_manager()
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

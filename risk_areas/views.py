@@ -8,10 +8,10 @@ models are reached through the app registry: `risk_areas` never imports
 
 from django.apps import apps
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import CEPComponent, RiskArea, Threat
+from .slugs import OldSlugRedirectMixin
 
 
 def _model(name):
@@ -58,24 +58,6 @@ def coverage_matrix(user, risk_areas, components):
         }
         for area in risk_areas
     ]
-
-
-class OldSlugRedirectMixin:
-    """A renamed record answers its old slug with a 301 to the new address."""
-
-    def get(self, request, *args, **kwargs):
-        try:
-            self.object = self.get_object()
-        except Http404:
-            record = self.model.resolve_old_slug(kwargs.get(self.slug_url_kwarg, ""))
-            if record is None:
-                raise
-            url = record.get_absolute_url()
-            if request.META.get("QUERY_STRING"):
-                url = f"{url}?{request.META['QUERY_STRING']}"
-            return HttpResponsePermanentRedirect(url)
-        context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
 
 
 class HomeView(TemplateView):

@@ -17,7 +17,6 @@ from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from risk_areas.templatetags.i18n_urls import NATIVE_NAMES
 from tests.factories import (
     make_component,
     make_partner,
@@ -542,13 +541,12 @@ def test_switcher_names_each_language_in_its_own_language(client, catalogue):
         "fr": "Français",
         "es": "Español",
         "ru": "Русский",
-        "ar": "العربية",
+        "ar": "العربيّة",
     }
     assert {code: a.attrs["lang"] for code, a in links.items()} == {
         code: code for code in LANGUAGES
     }
     assert links["ru"].attrs["aria-current"] == "true"
-    assert {code: a.text() for code, a in links.items()} == NATIVE_NAMES
 
 
 def test_switcher_is_a_labelled_navigation_landmark(client, catalogue):

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from programmes.models import Programme, PublicationStatus, Tool
 from risk_areas.models import SlugHistory
+from risk_areas.slugs import resolve_old_slugs
 from tests.factories import make_programme, make_tool
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_changing_a_slug_records_the_old_one():
     tool.slug = "customs-enforcement-network"
     tool.save()
 
-    assert Tool.resolve_old_slug("cen") == tool
+    assert resolve_old_slugs(Tool.objects.all(), ["cen"]).get("cen") == tool
     assert SlugHistory.objects.filter(slug="cen").count() == 1
 
 
@@ -119,8 +120,13 @@ def test_reusing_an_old_slug_drops_its_redirect():
     tool.slug = "cen"
     tool.save()
 
-    assert Tool.resolve_old_slug("cen") is None
-    assert Tool.resolve_old_slug("customs-enforcement-network") == tool
+    assert resolve_old_slugs(Tool.objects.all(), ["cen"]).get("cen") is None
+    assert (
+        resolve_old_slugs(Tool.objects.all(), ["customs-enforcement-network"]).get(
+            "customs-enforcement-network"
+        )
+        == tool
+    )
 
 
 def test_due_for_review_lists_records_never_or_long_ago_reviewed(settings):

@@ -12,19 +12,22 @@ from django import template
 from django.conf import settings
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse, translate_url
-from django.utils.translation import get_language, get_language_from_path, override
+from django.utils.text import capfirst
+from django.utils.translation import (
+    get_language_from_path,
+    get_language_info,
+    override,
+)
+
+from risk_areas.languages import current_language
 
 register = template.Library()
 
-# Each language in its own name (an endonym): a reader who cannot read the current
-# language still finds theirs, so these names are never translated.
-NATIVE_NAMES = {
-    "en": "English",
-    "fr": "Français",
-    "es": "Español",
-    "ru": "Русский",
-    "ar": "العربية",
-}
+
+def endonym(code):
+    """A language in its own name ("Français"): a reader who cannot read the
+    current language still finds theirs, so these names are never translated."""
+    return capfirst(get_language_info(code)["name_local"])
 
 
 def _swap_prefix(path, language):
@@ -45,7 +48,7 @@ def url_in_language(full_path, language):
     """
     parts = urlsplit(full_path)
     translated = translate_url(parts.path, language)
-    if translated == parts.path and language != (get_language() or "").split("-")[0]:
+    if translated == parts.path and language != current_language():
         translated = _swap_prefix(parts.path, language)
     query = parts.query
     if query:
@@ -68,7 +71,7 @@ def _home_in(language):
 
 def language_versions_for(request):
     """[{code, name, url, absolute_url, current}] for every language of the portal."""
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    current = current_language()
     versions = []
     for code, _name in settings.LANGUAGES:
         if request is None:
@@ -81,7 +84,7 @@ def language_versions_for(request):
         versions.append(
             {
                 "code": code,
-                "name": NATIVE_NAMES.get(code, code),
+                "name": endonym(code),
                 "url": url,
                 "absolute_url": absolute_url,
                 "current": code == current,

@@ -1,0 +1,35 @@
+"""Template helpers for text shown in English where a translation is missing."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from risk_areas.languages import default_language, shows_english, translated_fields
+
+register = template.Library()
+
+
+def missing_translation(record, language=None):
+    """True when any text field of `record` is shown in English to this reader."""
+    return any(
+        shows_english(record, field, language) for field in translated_fields(record)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def shown_in_english(context, record):
+    """`{% shown_in_english object as fallback %}`: is the text shown in English?"""
+    return missing_translation(record, context.get("LANGUAGE_CODE"))
+
+
+@register.simple_tag(takes_context=True)
+def fallback_lang(context, record, *fields):
+    """` lang="en" dir="ltr"` on an element showing one of `fields` in English.
+
+    `<h1{% fallback_lang programme "name" %}>{{ programme.name }}</h1>` lets a
+    screen reader pronounce the fallback text as English on a French page, and
+    keeps its punctuation in place on an Arabic (right-to-left) page.
+    """
+    language = context.get("LANGUAGE_CODE")
+    if any(shows_english(record, field, language) for field in fields):
+        return mark_safe(f' lang="{default_language()}" dir="ltr"')
+    return ""

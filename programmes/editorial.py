@@ -1,0 +1,137 @@
+"""Drafts, restricted records and review dates: what a reader may see.
+
+Programmes and tools are draft or published, and public or restricted. Drafts
+are for editors only; restricted records are for members (users holding
+`programmes.view_restricted`). For everyone else they do not exist.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from risk_areas.slugs import CatalogueQuerySet, SlugHistoryMixin
+from risk_areas.timestamps import TimeStampedModel
+
+VIEW_RESTRICTED_PERMISSION = "programmes.view_restricted"
+
+
+def can_view_restricted(user):
+    return bool(
+        user and user.is_authenticated and user.has_perm(VIEW_RESTRICTED_PERMISSION)
+    )
+
+
+def visible(user, through=""):
+    """The condition for records `user` may see, reached `through` a relation.
+
+    The one place visibility is decided: `visible_to()` filters with it, and
+    `count_visible()` counts with it, so every number agrees with the lists.
+    """
+    prefix = f"{through}__" if through else ""
+    condition = Q(**{f"{prefix}publication_status": PublicationStatus.PUBLISHED})
+    if not can_view_restricted(user):
+        condition &= Q(**{f"{prefix}access": Access.PUBLIC})
+    return condition
+
+
+def count_visible(relation, user):
+    """Count the records of `relation` (e.g. a risk area's "tools") `user` may see."""
+    return Count(relation, filter=visible(user, relation), distinct=True)
+
+
+class EditorialQuerySet(CatalogueQuerySet):
+    def published(self):
+        return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+    def public(self):
+        return self.filter(access=Access.PUBLIC)
+
+    def visible_to(self, user):
+        """What `user` may see on the public site: no drafts, restricted for members."""
+        return self.filter(visible(user))
+
+    def due_for_review(self, today=None):
+        today = today or timezone.localdate()
+        cutoff = today - timezone.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=cutoff))
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Access(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    RESTRICTED = "restricted", _("Restricted to member administrations")
+
+
+class EditorialModel(SlugHistoryMixin, TimeStampedModel):
+    """Publication state, access level, review date and sources of a record."""
+
+    publication_status = models.CharField(
+        _("publication status"),
+        max_length=20,
+        choices=PublicationStatus,
+        default=PublicationStatus.DRAFT,
+        help_text=_("Drafts are invisible on the public site until published."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    access = models.CharField(
+        _("access"),
+        max_length=20,
+        choices=Access,
+        default=Access.PUBLIC,
+        help_text=_(
+            "Restricted records are shown only to signed-in members; "
+            "for everyone else they do not exist."
+        ),
+    )
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked this record against its sources."),
+    )
+    source_url = models.URLField(
+        _("source"), max_length=500, help_text=_("The page the facts come from.")
+    )
+    additional_sources = models.TextField(
+        _("additional sources"), blank=True, help_text=_("One URL per line.")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.publication_status == PublicationStatus.PUBLISHED
+
+    @property
+    def is_restricted(self):
+        return self.access == Access.RESTRICTED
+
+    @property
+    def sources(self):
+        extra = [line.strip() for line in self.additional_sources.splitlines()]
+        return [url for url in [self.source_url, *extra] if url]
+
+    def is_visible_to(self, user):
+        return self.is_published and (
+            not self.is_restricted or can_view_restricted(user)
+        )
+
+    def publish(self, user=None):
+        self.publication_status = PublicationStatus.PUBLISHED
+        self.published_at = timezone.now()
+        self.published_by = user if user and user.is_authenticated else None
