@@ -5,7 +5,8 @@ from django.urls import include, path
 
 from programmes.feeds import UpdatesFeed
 from programmes.sitemaps import SITEMAPS, RobotsView
-from risk_areas.views import HomeView
+from programmes.urls import taxonomy_urlpatterns
+from programmes.views import HomeView
 
 admin.site.site_header = "CEP Portal administration"
 admin.site.site_title = "CEP Portal"
@@ -20,7 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("risk_areas.urls")),
+    path("", include(taxonomy_urlpatterns)),
     path("", include("programmes.urls")),
     path("feeds/updates/", UpdatesFeed(), name="updates-feed"),
     prefix_default_language=False,

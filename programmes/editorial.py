@@ -7,7 +7,7 @@ are for editors only; restricted records are for members (users holding
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,8 +37,13 @@ def visible(user, through=""):
 
 
 def count_visible(relation, user):
-    """Count the records of `relation` (e.g. a risk area's "tools") `user` may see."""
-    return Count(relation, filter=visible(user, relation), distinct=True)
+    """Count the records at the end of `relation` (e.g. a risk area's "tools", or
+    a component's "tools__programmes") that `user` may see, each hop visible."""
+    hops = relation.split("__")
+    condition = Q()
+    for end in range(1, len(hops) + 1):
+        condition &= visible(user, "__".join(hops[:end]))
+    return Count(relation, filter=condition, distinct=True)
 
 
 class EditorialQuerySet(CatalogueQuerySet):
@@ -51,6 +56,14 @@ class EditorialQuerySet(CatalogueQuerySet):
     def visible_to(self, user):
         """What `user` may see on the public site: no drafts, restricted for members."""
         return self.filter(visible(user))
+
+    def with_coverage(self):
+        """Each record's coverage links with their risk areas, primary first."""
+        links = self.model._meta.get_field("coverage").related_model.objects
+        ordered = links.select_related("risk_area").order_by(
+            "level", "risk_area__order"
+        )
+        return self.prefetch_related(Prefetch("coverage", queryset=ordered))
 
     def due_for_review(self, today=None):
         today = today or timezone.localdate()

@@ -1,17 +1,20 @@
 """Filters of the programme and tool lists, with the option counts beside each choice.
 
 Query strings carry slugs (`?risk_area=drugs&risk_area=security&partner=unodc`).
-Before the form sees them, `CatalogueFilter` sorts every value into three piles:
-known (filtered on), renamed (an old slug: the view answers 301 with the new one)
+Before the form sees them, every value is sorted into three piles: known
+(filtered on), renamed (an old slug: `SlugRenamed` answers 301 with the new one)
 and unknown (ignored, and named in a message). So a bad link never errors and
-never silently empties the list.
+never silently empties the list. Options the reader may not see are unknown.
 
-Every filter joins across many-to-many relations through `pk__in` subqueries,
-so a record matching several values is listed once.
+Links are followed through `pk__in` subqueries, so a record matching several
+values is listed once; each filter is OR within its values, AND across filters.
+The search runs once, on the base queryset: the count, the page and every facet
+start from its result.
 """
 
 from django import forms
-from django.db.models import Count, FloatField, Value
+from django.core.exceptions import ValidationError
+from django.db.models import Count, FloatField, Q, Value
 from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -19,20 +22,32 @@ from django_filters import (
     CharFilter,
     ChoiceFilter,
     FilterSet,
-    MultipleChoiceFilter,
+    ModelChoiceFilter,
+    ModelMultipleChoiceFilter,
+    fields,
 )
 
 from risk_areas.languages import translated
 from risk_areas.models import CEPComponent, RiskArea
-from risk_areas.slugs import resolve_old_slugs
+from risk_areas.slugs import SlugRenamed, resolve_old_slugs
 
-from .models import Partner, Programme, ProgrammeCoverage, Tool, ToolCoverage
-from .search import MAX_QUERY_LENGTH, parse_query, search_queryset
+from .editorial import visible
+from .models import Partner, Programme, Tool
+from .search import clean_query, parse_query, search_queryset
 
-
-def clean_text(value):
-    """Text safe to search and show: no NUL bytes, trimmed, at most 200 characters."""
-    return str(value).replace("\x00", "").strip()[:MAX_QUERY_LENGTH].strip()
+# Look-ups of old slugs per request: no real link carries more, a crafted one may.
+MAX_OLD_SLUGS = 50
+SORT_CHOICES = [
+    ("relevance", _("Best match")),
+    ("name", _("Name (A–Z)")),
+    ("-name", _("Name (Z–A)")),
+    ("recent", _("Recently updated")),
+]
+# Shorter than the model's labels, which are written for editors.
+STATUS_CHOICES = [
+    (Programme.Status.ACTIVE, _("Active")),
+    (Programme.Status.MERGED, _("Merged")),
+]
 
 
 def search_filter(queryset, q):
@@ -46,18 +61,29 @@ def search_filter(queryset, q):
     return search_queryset(queryset, q)
 
 
+def facet_counts(queryset, path, condition=None):
+    """{value of `path`: number of records of `queryset`} in one grouped query."""
+    records = queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
+    if condition is not None:
+        records = records.filter(condition)
+    rows = records.order_by().values_list(path).annotate(Count("pk", distinct=True))
+    return {value: count for value, count in rows if value is not None}
+
+
 class Facet:
     """One filter's options, each with the number of results choosing it would give."""
 
     # Longer lists of single choices show as a drop-down rather than radio buttons.
     MAX_RADIOS = 10
 
-    def __init__(self, name, label, options, selected, multiple=False):
+    def __init__(self, name, label, options, multiple):
         self.name = name
         self.label = label
-        self.options = options  # [{"value", "label", "count", "selected", "record"}]
-        self.selected = selected
+        self.options = options  # [{"value", "label", "count", "selected"}]
         self.multiple = multiple
+
+    def __iter__(self):
+        return iter(self.options)
 
     @property
     def widget(self):
@@ -65,65 +91,109 @@ class Facet:
             return "checkbox"
         return "select" if len(self.options) > self.MAX_RADIOS else "radio"
 
-    def __iter__(self):
-        return iter(self.options)
-
     @property
     def is_active(self):
-        return bool(self.selected)
+        return any(option["selected"] for option in self.options)
+
+
+class OptionsField:
+    """A model choice field checked against the options its FilterSet has read
+    already (to show them with their counts), so validating costs no query."""
+
+    def __init__(self, *args, options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = {record.slug: record for record in options}
+
+    def record(self, value):
+        if value not in self.options:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return self.options[value]
+
+
+class SlugChoiceField(OptionsField, fields.ModelChoiceField):
+    def to_python(self, value):
+        return None if value in self.empty_values else self.record(value)
+
+
+class SlugMultipleChoiceField(OptionsField, fields.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        return [self.record(item) for item in value]
+
+
+class SlugFilter(ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class SlugMultipleFilter(ModelMultipleChoiceFilter):
+    field_class = SlugMultipleChoiceField
+
+
+def slug_filter(model, label, *, multiple=False, queryset=None):
+    """A filter on records named by slug, offering `queryset` (default: every one)."""
+    kind = SlugMultipleFilter if multiple else SlugFilter
+    widget = forms.CheckboxSelectMultiple if multiple else forms.Select
+    return kind(
+        method="filter_link",
+        label=label,
+        to_field_name="slug",
+        queryset=queryset or (lambda request: model.objects.all()),
+        widget=widget,
+    )
 
 
 class CatalogueFilter(FilterSet):
     """Shared by the programme and tool lists: input cleaning, sorting and facets.
 
-    Subclasses declare `slug_filters` ({parameter: (model, label)}) for the filters
-    whose values are slugs, `choice_filters` for fixed choices, and implement
-    `facet_counts(name, queryset)`.
+    Subclasses declare their filters and, in `links`, for each filter the path
+    from the record to the value and the relation whose visibility counts
+    (`{"component": ("tools__components", "tools")}`).
     """
 
-    q = CharFilter(method="filter_q", label=_("Search"))
-    sort = ChoiceFilter(method="keep", label=_("Sort by"), empty_label=None)
+    q = CharFilter(method="keep", label=_("Search"))
+    sort = ChoiceFilter(
+        method="keep", label=_("Sort by"), empty_label=None, choices=SORT_CHOICES
+    )
 
-    sort_choices = [
-        ("relevance", _("Best match")),
-        ("name", _("Name (A–Z)")),
-        ("-name", _("Name (Z–A)")),
-        ("recent", _("Recently updated")),
-    ]
+    links = {}
     default_sort = "name"
-    slug_filters = {}
+    sort_choices = SORT_CHOICES
     unknown_messages = {}
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        # Always bound, so the default sort applies to a bare URL too.
-        super().__init__(
-            data if data is not None else QueryDict(),
-            queryset,
-            request=request,
-            prefix=prefix,
-        )
         self.user = getattr(request, "user", None)
         self.ignored = []
-        self.redirect_query = None
-        self.options = {
-            name: list(self.option_queryset(name)) for name in self.slug_filters
-        }
+        super().__init__(QueryDict(), queryset, request=request, prefix=prefix)
         self.filters["sort"].extra["choices"] = self.sort_choices
+        self.options = {
+            name: list(self.filters[name].get_queryset(request))
+            for name in self.slug_filters
+        }
         for name, records in self.options.items():
-            self.filters[name].extra["choices"] = [
-                (record.slug, str(record)) for record in records
-            ]
-        self.data = self.clean_data(self.data)
+            self.filters[name].extra["options"] = records
+        # Bound after cleaning, so the default sort applies to a bare URL too.
+        self.data = self.clean_data(data if data is not None else QueryDict())
+        self.is_bound = True
+        self.search = self.data.get("q", "")
+        if self.search:
+            self.queryset = search_filter(self.queryset, self.search)
+
+    @property
+    def slug_filters(self):
+        return [name for name, f in self.filters.items() if hasattr(f, "queryset")]
+
+    @property
+    def choice_filters(self):
+        return {
+            name: f.extra["choices"]
+            for name, f in self.filters.items()
+            if "choices" in f.extra
+        }
 
     # Input cleaning -----------------------------------------------------------
-
-    def option_queryset(self, name):
-        model = self.slug_filters[name][0]
-        return model.objects.all()
-
-    def visible_record(self, name, record):
-        """May an old slug redirect to `record`? Never to one the user can't see."""
-        return True
 
     def _ignore(self, name, value):
         label = self.unknown_messages.get(
@@ -135,81 +205,68 @@ class CatalogueFilter(FilterSet):
             self.ignored.append(message)
 
     def clean_data(self, data):
-        """The query string without unknown values; sets `ignored`, `redirect_query`."""
+        """The query string without unknown values; `SlugRenamed` for old slugs."""
         clean = QueryDict(mutable=True)
+        if q := clean_query(data.get("q", ""))[0]:
+            clean["q"] = q
         renamed = {}
-        if "q" in data:
-            q = clean_text(data.get("q", ""))
-            if q:
-                clean["q"] = q
         for name in self.slug_filters:
             values = [value for value in data.getlist(name) if value]
-            if name not in self.multiple_filters:
+            if not isinstance(self.filters[name], ModelMultipleChoiceFilter):
                 values = values[-1:]
             known = {record.slug for record in self.options[name]}
             unknown = [value for value in values if value not in known]
-            model = self.slug_filters[name][0]
-            # At most 50 look-ups: no real link carries more, a crafted one may.
-            old = resolve_old_slugs(model.objects.all(), unknown[:50])
-            kept = []
-            for value in values:
-                record = old.get(value)
-                if value in known:
-                    kept.append(value)
-                elif record is not None and self.visible_record(name, record):
-                    renamed[(name, value)] = record.slug
+            queryset = self.filters[name].get_queryset(self.request)
+            old = resolve_old_slugs(queryset, unknown[:MAX_OLD_SLUGS])
+            for value in unknown:
+                if value in old:
+                    renamed[(name, value)] = old[value].slug
                 else:
                     self._ignore(name, value)
-            clean.setlist(name, list(dict.fromkeys(kept)))
-        for name, choices in self.choice_filters().items():
+            clean.setlist(name, list(dict.fromkeys(v for v in values if v in known)))
+        for name, choices in self.choice_filters.items():
             value = data.get(name, "")
-            if not value:
-                continue
             if value in dict(choices):
                 clean[name] = value
-            else:
+            elif value:
                 self._ignore(name, value)
         if renamed:
-            self.redirect_query = self._renamed_query(data, renamed)
+            query = data.copy()
+            for name in self.slug_filters:
+                query.setlist(
+                    name, [renamed.get((name, v), v) for v in data.getlist(name)]
+                )
+            raise SlugRenamed(f"?{query.urlencode()}")
         return clean
-
-    def _renamed_query(self, data, renamed):
-        query = data.copy()
-        for name in self.slug_filters:
-            query.setlist(
-                name,
-                [renamed.get((name, value), value) for value in data.getlist(name)],
-            )
-        return query.urlencode()
-
-    def choice_filters(self):
-        return {"sort": self.sort_choices}
-
-    @property
-    def multiple_filters(self):
-        return {"risk_area"}
 
     # Filtering and ordering ------------------------------------------------------
 
     def keep(self, queryset, name, value):
         return queryset
 
-    def filter_q(self, queryset, name, value):
-        return search_filter(queryset, value)
+    def filter_link(self, queryset, name, value):
+        path, through = self.links[name]
+        if name in self.choice_filters:
+            return queryset.filter(**{path: value})
+        # The form has checked the slugs; filter on them, not on its records.
+        if not (slugs := self.data.getlist(name)):
+            return queryset
+        condition = Q(**{f"{path}__slug__in": slugs})
+        if through:
+            condition &= visible(self.user, through)
+        matching = queryset.model.objects.filter(condition).values("pk")
+        return queryset.filter(pk__in=matching)
 
     @property
     def current_sort(self):
         """The sort in force: as asked, else best match for a search, else default."""
-        sort = self.form.cleaned_data.get("sort")
-        if sort == "relevance" and not self.form.cleaned_data.get("q"):
+        sort = self.data.get("sort")
+        if sort == "relevance" and not self.search:
             sort = None
-        if not sort:
-            sort = "relevance" if self.form.cleaned_data.get("q") else self.default_sort
-        return sort
+        return sort or ("relevance" if self.search else self.default_sort)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        return self.order(queryset, self.current_sort)
+        return self.order(super().filter_queryset(queryset), self.current_sort)
 
     def order(self, queryset, sort):
         name = translated("name")
@@ -221,42 +278,33 @@ class CatalogueFilter(FilterSet):
             return queryset.order_by("-updated", name, "pk")
         return queryset.order_by(name, "pk")
 
+    # Facets ------------------------------------------------------------------------
+
+    def selected(self, name):
+        return self.data.getlist(name)
+
     def queryset_without(self, excluded):
         """The results with every active filter except `excluded` (for facets)."""
         queryset = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
-            if name not in (excluded, "sort"):
+            if name != excluded and value not in (None, "", []):
                 queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
-
-    # Facets ------------------------------------------------------------------------
-
-    def selected(self, name):
-        value = self.form.cleaned_data.get(name)
-        if not value:
-            return []
-        return list(value) if isinstance(value, list | tuple) else [value]
+        return queryset
 
     def facets(self):
-        """Every filter's options with their counts, in the sidebar's order.
-
-        One grouped query per filter, over the records the reader may see, with
-        every other active filter applied.
-        """
+        """Every filter's options with their counts, in the sidebar's order."""
         facets = []
-        choice_filters = self.choice_filters()
-        for name in self.form.fields:
-            if name in self.slug_filters:
-                options = [
-                    (record.slug, str(record), record) for record in self.options[name]
-                ]
-            elif name in choice_filters and name != "sort":
-                options = [
-                    (value, str(label), None) for value, label in choice_filters[name]
-                ]
+        for name in self.links:
+            path, through = self.links[name]
+            if name in self.options:
+                options = [(r.slug, str(r)) for r in self.options[name]]
+                path = f"{path}__slug"
             else:
-                continue
-            counts = self.facet_counts(name, self.queryset_without(name))
+                options = [
+                    (value, str(label)) for value, label in self.choice_filters[name]
+                ]
+            condition = visible(self.user, through) if through else None
+            counts = facet_counts(self.queryset_without(name), path, condition)
             selected = self.selected(name)
             facets.append(
                 Facet(
@@ -266,75 +314,53 @@ class CatalogueFilter(FilterSet):
                         {
                             "value": value,
                             "label": label,
-                            "record": record,
                             "count": counts.get(value, 0),
                             "selected": value in selected,
                         }
-                        for value, label, record in options
+                        for value, label in options
                     ],
-                    selected,
-                    multiple=name in self.multiple_filters,
+                    multiple=isinstance(self.filters[name], ModelMultipleChoiceFilter),
                 )
             )
         return facets
 
     def active_filters(self):
         """(parameter, value, filter label, value label) of every filter in use."""
-        labels = {}
-        for name in self.slug_filters:
-            labels[name] = {record.slug: str(record) for record in self.options[name]}
-        for name, choices in self.choice_filters().items():
+        labels = {
+            name: {record.slug: str(record) for record in records}
+            for name, records in self.options.items()
+        }
+        for name, choices in self.choice_filters.items():
             labels[name] = {value: str(label) for value, label in choices}
-        active = []
-        for name in self.form.fields:
-            if name == "sort":
-                continue
-            for value in self.selected(name):
-                label = labels.get(name, {}).get(value, value)
-                active.append((name, value, self.filters[name].label, label))
-        return active
-
-    @property
-    def clean_query(self):
-        return self.data
-
-
-def _grouped(queryset, key, counted):
-    rows = (
-        queryset.order_by()
-        .values(key)
-        .annotate(count=Count(counted, distinct=True))
-        .values_list(key, "count")
-    )
-    return dict(rows)
-
-
-# Shorter than the model's labels, which are written for editors.
-STATUS_CHOICES = [
-    (Programme.Status.ACTIVE, _("Active")),
-    (Programme.Status.MERGED, _("Merged")),
-]
+        return [
+            (
+                name,
+                value,
+                self.filters[name].label,
+                labels.get(name, {}).get(value, value),
+            )
+            for name in self.filters
+            if name != "sort"
+            for value in self.selected(name)
+        ]
 
 
 class ProgrammeFilter(CatalogueFilter):
-    risk_area = MultipleChoiceFilter(
-        method="filter_risk_area",
-        label=_("Risk area"),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    component = ChoiceFilter(method="filter_component", label=_("CEP component"))
-    partner = ChoiceFilter(method="filter_partner", label=_("Partner"))
+    risk_area = slug_filter(RiskArea, _("Risk area"), multiple=True)
+    component = slug_filter(CEPComponent, _("CEP component"))
+    partner = slug_filter(Partner, _("Partner"))
     status = ChoiceFilter(
-        method="filter_status", label=_("Status"), choices=STATUS_CHOICES
+        method="filter_link", label=_("Status"), choices=STATUS_CHOICES
     )
 
-    sort_choices = [("wco", _("WCO list order")), *CatalogueFilter.sort_choices]
-    default_sort = "wco"
-    slug_filters = {
-        "risk_area": (RiskArea, _("Risk area")),
-        "component": (CEPComponent, _("CEP component")),
-        "partner": (Partner, _("Partner")),
+    links = {
+        "risk_area": ("coverage__risk_area", None),
+        "component": ("tools__components", "tools"),
+        "partner": ("partners", None),
+        "status": ("status", None),
     }
+    sort_choices = [("wco", _("WCO list order")), *SORT_CHOICES]
+    default_sort = "wco"
     unknown_messages = {
         "risk_area": _("Unknown risk area “%(value)s” was ignored."),
         "component": _("Unknown CEP component “%(value)s” was ignored."),
@@ -347,67 +373,34 @@ class ProgrammeFilter(CatalogueFilter):
         model = Programme
         fields = ["q", "risk_area", "component", "partner", "status", "sort"]
 
-    def choice_filters(self):
-        return {"status": STATUS_CHOICES, "sort": self.sort_choices}
-
-    def visible_tools(self):
-        return Tool.objects.visible_to(self.user)
-
-    def filter_risk_area(self, queryset, name, value):
-        covered = ProgrammeCoverage.objects.filter(risk_area__slug__in=value)
-        return queryset.filter(pk__in=covered.values("programme"))
-
-    def filter_component(self, queryset, name, value):
-        links = Tool.programmes.through.objects.filter(
-            tool__in=self.visible_tools().filter(components__slug=value)
-        )
-        return queryset.filter(pk__in=links.values("programme"))
-
-    def filter_partner(self, queryset, name, value):
-        links = Programme.partners.through.objects.filter(partner__slug=value)
-        return queryset.filter(pk__in=links.values("programme"))
-
-    def filter_status(self, queryset, name, value):
-        return queryset.filter(status=value)
-
     def order(self, queryset, sort):
         if sort == "wco":
             return queryset.order_by("order", translated("name"), "pk")
         return super().order(queryset, sort)
 
-    def facet_counts(self, name, queryset):
-        if name == "risk_area":
-            links = ProgrammeCoverage.objects.filter(programme__in=queryset)
-            return _grouped(links, "risk_area__slug", "programme")
-        if name == "component":
-            links = Tool.programmes.through.objects.filter(
-                programme__in=queryset, tool__in=self.visible_tools()
-            )
-            return _grouped(links, "tool__components__slug", "programme")
-        if name == "partner":
-            links = Programme.partners.through.objects.filter(programme__in=queryset)
-            return _grouped(links, "partner__slug", "programme")
-        return _grouped(queryset, "status", "pk")
+
+def _visible_programmes(request):
+    # A programme the reader may not see is not an option, not even by slug.
+    return Programme.objects.visible_to(request.user).order_by(
+        "order", translated("name")
+    )
 
 
 class ToolFilter(CatalogueFilter):
-    risk_area = MultipleChoiceFilter(
-        method="filter_risk_area",
-        label=_("Risk area"),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    component = ChoiceFilter(method="filter_component", label=_("CEP component"))
+    risk_area = slug_filter(RiskArea, _("Risk area"), multiple=True)
+    component = slug_filter(CEPComponent, _("CEP component"))
     kind = ChoiceFilter(
-        method="filter_kind", label=_("Kind"), choices=Tool.Kind.choices
+        method="filter_link", label=_("Kind"), choices=Tool.Kind.choices
     )
-    programme = ChoiceFilter(method="filter_programme", label=_("Programme"))
-    partner = ChoiceFilter(method="filter_partner", label=_("Partner"))
+    programme = slug_filter(Programme, _("Programme"), queryset=_visible_programmes)
+    partner = slug_filter(Partner, _("Partner"))
 
-    slug_filters = {
-        "risk_area": (RiskArea, _("Risk area")),
-        "component": (CEPComponent, _("CEP component")),
-        "programme": (Programme, _("Programme")),
-        "partner": (Partner, _("Partner")),
+    links = {
+        "risk_area": ("coverage__risk_area", None),
+        "component": ("components", None),
+        "kind": ("kind", None),
+        "programme": ("programmes", "programmes"),
+        "partner": ("partners", None),
     }
     unknown_messages = {
         "risk_area": _("Unknown risk area “%(value)s” was ignored."),
@@ -421,55 +414,3 @@ class ToolFilter(CatalogueFilter):
     class Meta:
         model = Tool
         fields = ["q", "risk_area", "component", "kind", "programme", "partner", "sort"]
-
-    def option_queryset(self, name):
-        if name == "programme":
-            # A programme the reader may not see is not an option, not even by slug.
-            return Programme.objects.visible_to(self.user).order_by(
-                "order", translated("name")
-            )
-        return super().option_queryset(name)
-
-    def visible_record(self, name, record):
-        if name == "programme":
-            return record.is_visible_to(self.user)
-        return True
-
-    def choice_filters(self):
-        return {"kind": Tool.Kind.choices, "sort": self.sort_choices}
-
-    def filter_risk_area(self, queryset, name, value):
-        covered = ToolCoverage.objects.filter(risk_area__slug__in=value)
-        return queryset.filter(pk__in=covered.values("tool"))
-
-    def filter_component(self, queryset, name, value):
-        links = Tool.components.through.objects.filter(cepcomponent__slug=value)
-        return queryset.filter(pk__in=links.values("tool"))
-
-    def filter_programme(self, queryset, name, value):
-        links = Tool.programmes.through.objects.filter(programme__slug=value)
-        return queryset.filter(pk__in=links.values("tool"))
-
-    def filter_partner(self, queryset, name, value):
-        links = Tool.partners.through.objects.filter(partner__slug=value)
-        return queryset.filter(pk__in=links.values("tool"))
-
-    def filter_kind(self, queryset, name, value):
-        return queryset.filter(kind=value)
-
-    def facet_counts(self, name, queryset):
-        if name == "risk_area":
-            links = ToolCoverage.objects.filter(tool__in=queryset)
-            return _grouped(links, "risk_area__slug", "tool")
-        if name == "component":
-            links = Tool.components.through.objects.filter(tool__in=queryset)
-            return _grouped(links, "cepcomponent__slug", "tool")
-        if name == "programme":
-            links = Tool.programmes.through.objects.filter(
-                tool__in=queryset, programme__in=Programme.objects.visible_to(self.user)
-            )
-            return _grouped(links, "programme__slug", "tool")
-        if name == "partner":
-            links = Tool.partners.through.objects.filter(tool__in=queryset)
-            return _grouped(links, "partner__slug", "tool")
-        return _grouped(queryset, "kind", "pk")

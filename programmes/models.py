@@ -6,10 +6,12 @@ view, count, link, export and feed starts from `visible_to(user)`.
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from risk_areas.languages import translated
+from risk_areas.models import Threat
 from risk_areas.slugs import CatalogueQuerySet, SlugHistoryMixin
 from risk_areas.timestamps import TimeStampedModel
 
@@ -21,6 +23,7 @@ from .editorial import (
     PublicationStatus,
     can_view_restricted,
     count_visible,
+    visible,
 )
 
 __all__ = [
@@ -83,9 +86,33 @@ class ProgrammeQuerySet(EditorialQuerySet):
         return self.filter(status=Programme.Status.ACTIVE)
 
     def with_visible_successor(self, user):
-        """`programme.successor` is None where `user` may not see the successor."""
-        return self.prefetch_related(
-            Prefetch("successor", queryset=Programme.objects.visible_to(user))
+        """`programme.visible_successor`: the successor, if `user` may see it."""
+        successor = FilteredRelation("successor", condition=visible(user, "successor"))
+        return self.annotate(visible_successor=successor).select_related(
+            "visible_successor"
+        )
+
+    def with_tool_count(self, user):
+        return self.annotate(tool_count=count_visible("tools", user))
+
+    def with_links(self, user):
+        """Everything a programme's page shows, limited to what `user` may see."""
+        tools = (
+            Tool.objects.visible_to(user)
+            .with_coverage()
+            .prefetch_related("components")
+            .order_by(translated("name"))
+        )
+        predecessors = Programme.objects.visible_to(user).order_by("merged_on", "order")
+        return (
+            self.with_coverage()
+            .with_visible_successor(user)
+            .prefetch_related(
+                Prefetch("threats", queryset=Threat.objects.with_risk_area()),
+                "partners",
+                Prefetch("tools", queryset=tools),
+                Prefetch("predecessors", queryset=predecessors),
+            )
         )
 
 
@@ -194,7 +221,22 @@ class Programme(EditorialModel):
 
 
 class ToolQuerySet(EditorialQuerySet):
-    pass
+    def with_visible_programmes(self, user):
+        """`tool.programmes.all()` holds only the programmes `user` may see."""
+        programmes = Programme.objects.visible_to(user).order_by("order")
+        return self.prefetch_related(Prefetch("programmes", queryset=programmes))
+
+    def with_links(self, user):
+        """Everything a tool's page shows, limited to what `user` may see."""
+        return (
+            self.with_coverage()
+            .with_visible_programmes(user)
+            .prefetch_related(
+                Prefetch("threats", queryset=Threat.objects.with_risk_area()),
+                "components",
+                "partners",
+            )
+        )
 
 
 class Tool(EditorialModel):

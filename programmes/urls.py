@@ -33,3 +33,27 @@ urlpatterns = [
         name="partner-detail",
     ),
 ]
+
+# The taxonomy's pages keep the `risk_areas:` names (`risk_areas:riskarea-detail`),
+# though the views live here: they read across taxonomy and catalogue.
+taxonomy_urlpatterns = (
+    [
+        path("risk-areas/", views.RiskAreaListView.as_view(), name="riskarea-list"),
+        path(
+            "risk-areas/<slug:slug>/",
+            views.RiskAreaDetailView.as_view(),
+            name="riskarea-detail",
+        ),
+        path(
+            "components/",
+            views.CEPComponentListView.as_view(),
+            name="cepcomponent-list",
+        ),
+        path(
+            "components/<slug:slug>/",
+            views.CEPComponentDetailView.as_view(),
+            name="cepcomponent-detail",
+        ),
+    ],
+    "risk_areas",
+)

@@ -1,5 +1,7 @@
 """Template helpers for text shown in English where a translation is missing."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -33,3 +35,20 @@ def fallback_lang(context, record, *fields):
     if any(shows_english(record, field, language) for field in fields):
         return mark_safe(f' lang="{default_language()}" dir="ltr"')
     return ""
+
+
+@register.filter
+def keyword_list(text):
+    """ "a, b, a" -> ["a", "b"]: a record's comma-separated keywords, once each."""
+    return list(dict.fromkeys(word.strip() for word in text.split(",") if word.strip()))
+
+
+@register.filter
+def source_links(record):
+    """A record's source URLs, each with a short label: the host and the path."""
+    links = []
+    for url in record.sources:
+        parts = urlsplit(url)
+        host = parts.netloc.removeprefix("www.")
+        links.append({"url": url, "host": host or url, "path": parts.path.rstrip("/")})
+    return links

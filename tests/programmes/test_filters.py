@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from programmes.filters import MAX_QUERY_LENGTH, clean_text, search_filter
+from programmes.filters import search_filter
 from programmes.models import Access, Programme, PublicationStatus
 from tests.factories import (
     make_component,
@@ -149,11 +149,6 @@ def test_search_filter_treats_wildcards_and_quotes_as_plain_text():
     )
     for nasty in ['"', "'", "_", "\\", "%_%", "' OR 1=1 --"]:
         assert list(search_filter(Programme.objects.all(), nasty)) == []
-
-
-def test_clean_text_strips_nul_bytes_and_caps_the_length():
-    assert clean_text("drug\x00s") == "drugs"
-    assert len(clean_text("x" * 10_000)) == MAX_QUERY_LENGTH
 
 
 # Each filter alone -------------------------------------------------------------

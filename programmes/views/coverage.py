@@ -1,0 +1,61 @@
+"""The coverage page: programmes and tools × risk areas, the cross-table, thin spots."""
+
+from django.http import QueryDict
+from django.views.generic import TemplateView
+
+from risk_areas.models import CEPComponent, RiskArea
+
+from ..coverage import coverage
+from ..exports import CoverageExporter, export_response
+from ..filters import ProgrammeFilter, ToolFilter
+from ..models import Programme, Tool
+from .downloads import requested_format
+
+# The parameters the coverage page understands, named as on the lists.
+PARAMETERS = ("component", "kind", "status")
+
+
+class CoverageView(TemplateView):
+    """The lists' own FilterSets, fed the page's parameters, choose the records, so
+    a matrix and a list with the same query string show the same records."""
+
+    template_name = "programmes/coverage.html"
+
+    def get(self, request, *args, **kwargs):
+        params = QueryDict(mutable=True)
+        for name in PARAMETERS:
+            params.setlist(name, request.GET.getlist(name))
+        user = request.user
+        filtersets = [
+            ProgrammeFilter(
+                params, Programme.objects.visible_to(user), request=request
+            ),
+            ToolFilter(params, Tool.objects.visible_to(user), request=request),
+        ]
+        programmes, tools = (filterset.qs for filterset in filtersets)
+        values = {
+            name: value
+            for filterset in filtersets
+            for name in PARAMETERS
+            if (value := filterset.data.get(name))
+        }
+        risk_areas = list(RiskArea.objects.all())
+        if export_format := requested_format(request):
+            return export_response(
+                CoverageExporter(request, risk_areas),
+                [programmes, tools],
+                export_format,
+                {name: [value] for name, value in values.items()},
+            )
+        components = list(CEPComponent.objects.all())
+        shown = [c for c in components if c.slug == values.get("component")]
+        context = self.get_context_data(
+            **coverage(programmes, tools, risk_areas, shown or components),
+            filters={**values, "active": bool(values)},
+            ignored=list(dict.fromkeys(m for f in filtersets for m in f.ignored)),
+            risk_areas=risk_areas,
+            components=components,
+            kind_choices=Tool.Kind.choices,
+            status_choices=Programme.Status.choices,
+        )
+        return self.render_to_response(context)

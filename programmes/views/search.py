@@ -1,0 +1,47 @@
+"""One search over programmes, tools, risk areas, threats and partners."""
+
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from risk_areas.models import RiskArea
+
+from ..exports import search_export_response
+from ..search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, search_all
+from .downloads import requested_format
+
+
+class SearchView(TemplateView):
+    """`?format=csv|json` downloads every match, ranked as on the page."""
+
+    template_name = "search/search.html"
+    # Offered when a search finds nothing.
+    examples = [
+        gettext_lazy("fake medicines"),
+        gettext_lazy("ivory"),
+        gettext_lazy("cash couriers"),
+        "CEN",
+        gettext_lazy("Container Control Programme"),
+    ]
+
+    def get(self, request, *args, **kwargs):
+        self.query = request.GET.get("q", "")
+        if export_format := requested_format(request):
+            relaxed = search_all(self.query, request.user).relaxed
+            return search_export_response(
+                request, self.query, export_format, relaxed=relaxed
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        results = search_all(self.query, self.request.user)
+        context = super().get_context_data(
+            results=results,
+            searched=bool(self.query.strip()),
+            max_words=MAX_QUERY_WORDS,
+            max_length=MAX_QUERY_LENGTH,
+            **kwargs,
+        )
+        if not results.total:
+            context["examples"] = [str(example) for example in self.examples]
+            context["risk_areas"] = RiskArea.objects.all()
+        return context

@@ -1,0 +1,246 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from programmes.models import Access, Programme, PublicationStatus
+from tests.factories import (
+    make_component,
+    make_partner,
+    make_programme,
+    make_risk_area,
+    make_threat,
+    make_tool,
+)
+
+from .helpers import names, preview_url
+
+pytestmark = pytest.mark.django_db
+
+PROGRAMMES = reverse("programmes:programme-list")
+TOOLS = reverse("programmes:tool-list")
+PARTNERS = reverse("programmes:partner-list")
+DRAFT = {"publication_status": PublicationStatus.DRAFT}
+RESTRICTED = {"access": Access.RESTRICTED}
+
+
+def build_catalogue(size):
+    """`size` programmes and tools with every relation their pages show."""
+    areas = [make_risk_area(f"Area {n}", slug=f"area-{n}") for n in range(3)]
+    components = [make_component(f"Component {n}") for n in range(2)]
+    partners = [make_partner(f"Partner {n}") for n in range(3)]
+    threats = [make_threat(f"Threat {n}", risk_area=areas[n]) for n in range(3)]
+    successor = make_programme("Successor Programme", risk_areas=areas[:1])
+    programmes = [successor]
+    for n in range(size):
+        merged = n % 3 == 0
+        programmes.append(
+            make_programme(
+                f"Programme {n:03}",
+                acronym=f"P{n}",
+                status=Programme.Status.MERGED if merged else Programme.Status.ACTIVE,
+                successor=successor if merged else None,
+                merged_on=datetime.date(2024, 4, 1) if merged else None,
+                risk_areas=areas[:1],
+                supporting=areas[1:],
+                partners=partners,
+                threats=threats,
+                keywords="alpha, beta",
+                **(RESTRICTED if n % 4 == 1 else {}),
+            )
+        )
+    for n in range(size):
+        make_tool(
+            f"Tool {n:03}",
+            acronym=f"T{n}",
+            risk_areas=areas[:2],
+            supporting=areas[2:],
+            components=components,
+            programmes=programmes[:3],
+            partners=partners,
+            threats=threats,
+            **(DRAFT if n % 5 == 2 else {}),
+        )
+    return programmes
+
+
+# Lists -------------------------------------------------------------------------
+
+
+def test_programme_list_marks_merged_programmes_with_a_link_to_the_successor(
+    client, pccp_family
+):
+    pccp, _ccp, _aircop = pccp_family
+
+    html = client.get(PROGRAMMES).content.decode()
+
+    assert html.count(f'Merged into <a href="{pccp.get_absolute_url()}">PCCP</a>') == 2
+    assert "result-card--merged" in html
+
+
+def test_merged_programme_whose_successor_is_hidden_shows_no_link(client):
+    successor = make_programme("Hidden Successor", **DRAFT)
+    make_programme(
+        "Old Programme",
+        status=Programme.Status.MERGED,
+        successor=successor,
+        merged_on=datetime.date(2024, 4, 1),
+    )
+
+    html = client.get(PROGRAMMES).content.decode()
+
+    assert "Old Programme" in html
+    assert "Hidden Successor" not in html
+    assert successor.get_absolute_url() not in html
+
+
+def test_programme_list_shows_the_number_of_results(client, pccp_family):
+    assert "3 programmes" in client.get(PROGRAMMES).content.decode()
+    assert (
+        "1 programme" in client.get(PROGRAMMES, {"status": "active"}).content.decode()
+    )
+
+
+def test_programme_list_shows_acronym_badges_and_risk_area_dots(client, pccp_family):
+    html = client.get(PROGRAMMES).content.decode()
+
+    assert '<span class="acronym">PCCP</span>' in html
+    assert "area-dots__item area-drugs" in html
+    assert "area-dots__item area-security area-dots__item--supporting" in html
+
+
+def test_empty_result_says_so_and_offers_to_clear(client, pccp_family):
+    html = client.get(PROGRAMMES, {"q": "nothing-matches-this"}).content.decode()
+
+    assert "No programmes match these filters." in html
+    assert "0 programmes" in html
+
+
+# Pagination --------------------------------------------------------------------
+
+
+def test_programme_list_pages_by_twenty_five_and_keeps_filters(client):
+    drugs = make_risk_area("Drugs", slug="drugs")
+    for n in range(30):
+        make_programme(f"Programme {n:02}", order=n, risk_areas=[drugs])
+
+    response = client.get(PROGRAMMES, {"risk_area": "drugs", "page": 2})
+
+    assert len(names(response)) == 5
+    assert names(response)[0] == "Programme 25"
+    html = response.content.decode()
+    assert 'href="?risk_area=drugs&amp;page=1"' in html
+
+
+def test_page_number_out_of_range_shows_the_nearest_page(client):
+    for n in range(30):
+        make_programme(f"Programme {n:02}", order=n)
+
+    assert names(client.get(PROGRAMMES, {"page": 99}))[0] == "Programme 25"
+    assert names(client.get(PROGRAMMES, {"page": 0}))[0] == "Programme 00"
+    assert names(client.get(PROGRAMMES, {"page": -3}))[0] == "Programme 00"
+    assert names(client.get(PROGRAMMES, {"page": "last"}))[0] == "Programme 25"
+
+
+@pytest.mark.parametrize("page", ["abc", "1.5", "9" * 5000, "\x00"])
+def test_page_that_is_not_a_number_is_not_found(client, page):
+    make_programme("Revenue Programme")
+
+    assert client.get(PROGRAMMES, {"page": page}).status_code == 404
+    assert client.get(TOOLS, {"page": page}).status_code == 404
+
+
+def test_empty_list_with_a_page_number_still_answers(client):
+    assert client.get(TOOLS, {"page": 3}).status_code == 200
+
+
+# Partners ----------------------------------------------------------------------
+
+
+def test_partner_list_counts_only_visible_programmes_and_tools(client, member):
+    unodc = make_partner("UNODC", acronym="UNODC")
+    make_partner("Lonely Partner")
+    make_programme("Public Programme", partners=[unodc])
+    make_programme("Members Programme", partners=[unodc], **RESTRICTED)
+    make_programme("Draft Programme", partners=[unodc], **DRAFT)
+    make_tool("Public Tool", partners=[unodc])
+    make_tool("Draft Tool", partners=[unodc], **DRAFT)
+
+    partners = {p.name: p for p in client.get(PARTNERS).context["partners"]}
+
+    assert partners["UNODC"].programme_count == 1
+    assert partners["UNODC"].tool_count == 1
+    assert partners["Lonely Partner"].programme_count == 0
+    client.force_login(member)
+    partners = {p.name: p for p in client.get(PARTNERS).context["partners"]}
+    assert partners["UNODC"].programme_count == 2
+
+
+def test_partner_list_groups_partners_by_kind_with_links_to_filtered_lists(client):
+    make_partner("UNODC", kind="international-organisation")
+    make_partner("Japan Customs", kind="customs-administration")
+
+    html = client.get(PARTNERS).content.decode()
+
+    assert "International organisation" in html
+    assert "Customs administration" in html
+    assert html.index("International organisation") < html.index(
+        "Customs administration"
+    )
+    assert "2 organisations" in html
+
+
+# Bounded queries ---------------------------------------------------------------
+
+
+def _pages(programmes):
+    programme = programmes[1]
+    tool = programme.tools.first()
+    partner = programme.partners.first()
+    return [
+        PROGRAMMES,
+        f"{PROGRAMMES}?risk_area=area-0&risk_area=area-1&partner=partner-0&q=programme",
+        f"{PROGRAMMES}?component=component-0&status=merged&sort=name&page=2",
+        TOOLS,
+        f"{TOOLS}?risk_area=area-0&kind=it-system&programme=successor-programme",
+        f"{TOOLS}?component=component-1&partner=partner-1&q=tool&sort=recent",
+        programmes[0].get_absolute_url(),
+        programme.get_absolute_url(),
+        tool.get_absolute_url(),
+        PARTNERS,
+        partner.get_absolute_url(),
+    ]
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_every_page_runs_a_bounded_number_of_queries_for_anonymous_users(
+    client, django_assert_max_num_queries, size
+):
+    pages = _pages(build_catalogue(size))
+
+    for url in pages:
+        with django_assert_max_num_queries(13):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_every_page_runs_a_bounded_number_of_queries_for_members(
+    client, member, django_assert_max_num_queries, size
+):
+    pages = _pages(build_catalogue(size))
+    client.force_login(member)
+
+    for url in pages:
+        with django_assert_max_num_queries(17):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_preview_runs_a_bounded_number_of_queries(
+    client, editor, django_assert_max_num_queries, size
+):
+    programmes = build_catalogue(size)
+    client.force_login(editor)
+
+    with django_assert_max_num_queries(17):
+        assert client.get(preview_url(programmes[0])).status_code == 200
