@@ -1,7 +1,6 @@
-"""Loading the catalogue from fixture files, and the staff roles.
+"""Loading the catalogue from fixture files.
 
-`manage.py load_catalogue` and `manage.py setup_roles` are thin wrappers around
-`load_catalogue()` and `ensure_roles()`.
+`manage.py load_catalogue` is a thin wrapper around `load_catalogue()`.
 
 The loader reads Django fixture JSON with natural keys and no primary keys, the
 format `dumpdata --natural-foreign --natural-primary` writes. It works in two
@@ -29,8 +28,6 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     MultipleObjectsReturned,
@@ -823,64 +820,3 @@ def _json_type(value):
 def _did_you_mean(name, choices):
     matches = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.75)
     return f' (did you mean "{matches[0]}"?)' if matches else ""
-
-
-# Roles: the groups staff accounts are put in.
-
-CATALOGUE_APPS = ["risk_areas", "programmes"]
-COVERAGE_MODELS = ["programmes.programmecoverage", "programmes.toolcoverage"]
-
-
-def role_permissions():
-    """Group name -> permissions ("app_label.codename") the group must hold."""
-    editors = []
-    for label in CATALOGUE_MODELS:
-        app_label, model_name = label.split(".")
-        actions = ["add", "change", "view"]
-        if label in COVERAGE_MODELS:
-            actions.append("delete")
-        editors += [f"{app_label}.{action}_{model_name}" for action in actions]
-    return {"Members": ["programmes.view_restricted"], "Editors": editors}
-
-
-class RolesError(Exception):
-    pass
-
-
-def ensure_roles():
-    """Create the groups and give them their permissions; return what was done.
-
-    Adds what is missing and never removes a permission an administrator added.
-    """
-    for app_label in CATALOGUE_APPS:
-        create_permissions(apps.get_app_config(app_label), verbosity=0)
-    done = []
-    for name, wanted in role_permissions().items():
-        permissions = []
-        for permission_name in wanted:
-            app_label, codename = permission_name.split(".")
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is None:
-                raise RolesError(
-                    f'Permission "{permission_name}" does not exist; run migrate first.'
-                )
-            permissions.append(permission)
-        group, created = Group.objects.get_or_create(name=name)
-        held = set(group.permissions.values_list("pk", flat=True))
-        missing = [
-            permission for permission in permissions if permission.pk not in held
-        ]
-        group.permissions.add(*missing)
-        if created:
-            done.append(
-                f'Created group "{name}" with {len(permissions)} '
-                f"permission{'s' if len(permissions) != 1 else ''}."
-            )
-        elif missing:
-            names = ", ".join(
-                f"{p.content_type.app_label}.{p.codename}" for p in missing
-            )
-            done.append(f'Gave group "{name}" the missing permissions: {names}.')
-    return done
