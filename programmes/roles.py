@@ -3,30 +3,33 @@
 `manage.py setup_roles` is a thin wrapper around `ensure_roles()`.
 """
 
-from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
-from .services import CATALOGUE_MODELS
+from .editorial import VIEW_RESTRICTED_PERMISSION
+from .loader import CATALOGUE_MODELS
+from .models import ProgrammeCoverage, ToolCoverage
 
-CATALOGUE_APPS = ["risk_areas", "programmes"]
-COVERAGE_MODELS = ["programmes.programmecoverage", "programmes.toolcoverage"]
+# Editors may delete coverage links, never the records themselves.
+DELETABLE_MODELS = [ProgrammeCoverage, ToolCoverage]
+
+
+class RolesError(Exception):
+    pass
 
 
 def role_permissions():
     """Group name -> permissions ("app_label.codename") the group must hold."""
     editors = []
-    for label in CATALOGUE_MODELS:
-        app_label, model_name = label.split(".")
+    for model in CATALOGUE_MODELS:
         actions = ["add", "change", "view"]
-        if label in COVERAGE_MODELS:
+        if model in DELETABLE_MODELS:
             actions.append("delete")
-        editors += [f"{app_label}.{action}_{model_name}" for action in actions]
-    return {"Members": ["programmes.view_restricted"], "Editors": editors}
-
-
-class RolesError(Exception):
-    pass
+        opts = model._meta
+        editors += [
+            f"{opts.app_label}.{action}_{opts.model_name}" for action in actions
+        ]
+    return {"Members": [VIEW_RESTRICTED_PERMISSION], "Editors": editors}
 
 
 def ensure_roles():
@@ -34,8 +37,8 @@ def ensure_roles():
 
     Adds what is missing and never removes a permission an administrator added.
     """
-    for app_label in CATALOGUE_APPS:
-        create_permissions(apps.get_app_config(app_label), verbosity=0)
+    for app_config in {model._meta.app_config for model in CATALOGUE_MODELS}:
+        create_permissions(app_config, verbosity=0)
     done = []
     for name, wanted in role_permissions().items():
         permissions = []
