@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
-from programmes import services
+from programmes import loader
 from programmes.models import Partner, Programme, ProgrammeCoverage, Tool, ToolCoverage
 from risk_areas.models import CEPComponent, RiskArea, Threat
 
@@ -200,14 +200,14 @@ def loaded(files):
 @pytest.fixture
 def hook_calls(monkeypatch):
     calls = []
-    monkeypatch.setattr(services, "after_catalogue_load", lambda: calls.append(1))
+    monkeypatch.setattr(loader, "after_catalogue_load", lambda: calls.append(1))
     return calls
 
 
 def bundled_fixtures():
     directory = Path(settings.FIXTURE_DIRS[0])
     missing = [
-        name for name in services.BUNDLED_FIXTURES if not (directory / name).is_file()
+        name for name in loader.BUNDLED_FIXTURES if not (directory / name).is_file()
     ]
     if missing:
         pytest.skip(f"bundled fixtures not written yet: {', '.join(missing)}")
@@ -258,6 +258,44 @@ def test_load_catalogue_resolves_a_reference_to_a_record_listed_later(tmp_path):
     load(*write_files(tmp_path, catalogue))
 
     assert Programme.objects.get(slug="ccp").successor.slug == "pccp"
+
+
+def test_load_catalogue_loads_files_given_in_reverse_order(tmp_path):
+    paths = write_files(tmp_path, sample_catalogue())
+
+    output = load(*reversed(paths))
+
+    cen = Tool.objects.get(slug="cen")
+    assert ToolCoverage.objects.get(tool=cen).risk_area.slug == "revenue"
+    assert [p.slug for p in cen.programmes.all()] == ["pccp"]
+    assert Threat.objects.get(slug="undervaluation").risk_area.slug == "revenue"
+    assert "Total: 11 created, 0 updated, 0 unchanged" in output
+
+
+def test_load_catalogue_refuses_programmes_that_succeed_each_other(tmp_path):
+    def merged_into(slug, successor):
+        return {
+            "model": "programmes.programme",
+            "fields": {
+                "slug": slug,
+                "name_en": slug.upper(),
+                "source_url": SOURCE,
+                "status": "merged",
+                "merged_on": "2024-04-01",
+                "successor": [successor],
+            },
+        }
+
+    write_json(tmp_path, "circle.json", [merged_into("a", "b"), merged_into("b", "a")])
+
+    with pytest.raises(CommandError) as error:
+        call_command("load_catalogue", "circle.json", stdout=StringIO())
+
+    assert str(error.value).startswith(
+        'circle.json, record 1 (slug "a"), field "successor": '
+        'programmes.programme ["b"] cannot be saved first'
+    )
+    assert Programme.objects.count() == 0
 
 
 def test_load_catalogue_resolves_references_to_records_already_in_the_database(
@@ -558,7 +596,11 @@ BAD_RECORDS = {
                 "fields": {"slug": "ccp", "end_year": 1999},
             },
         ],
-        ['bad.json, record 2 (slug "ccp"), fields "end_year", "start_year": '],
+        [
+            'bad.json, record 2 (slug "ccp"), fields "start_year", "end_year": ',
+            "programmes_programme_ends_after_start",
+            "(end_year 1999)",
+        ],
     ),
     "new tool without a required field": (
         [
@@ -603,8 +645,9 @@ BAD_RECORDS = {
             },
         ],
         [
-            'bad.json, record 2 (slug "ccp"), field "successor": '
-            "refers to the record itself."
+            'bad.json, record 2 (slug "ccp"), field "successor": ',
+            "programmes_programme_not_own_successor",
+            '(successor ["ccp"])',
         ],
     ),
 }
@@ -694,7 +737,7 @@ def test_load_catalogue_counts_further_problems_and_lists_them_on_request(
         call_command("load_catalogue", "bad.json", verbosity=2, stderr=errors)
 
     assert "(and 1 more problem;" in str(error.value)
-    assert 'bad.json, record 2 (slug "cen"), field "slug"' in errors.getvalue()
+    assert 'bad.json, record 2 (slug "cen"), field "colour"' in errors.getvalue()
 
 
 def test_load_catalogue_command_line_exits_non_zero_without_traceback(tmp_path):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes import services
+from programmes.loader import BUNDLED_FIXTURES, CatalogueError, load_catalogue
 
 
 class Command(BaseCommand):
@@ -8,10 +8,11 @@ class Command(BaseCommand):
         "Load the catalogue from Django fixture files written with natural keys and "
         "no primary keys (the format of dumpdata --natural-foreign --natural-primary). "
         "Without FILE, loads the bundled fixtures in this order: "
-        f"{' '.join(services.BUNDLED_FIXTURES)}. "
-        "Every record is checked first (model, fields, values, references, "
-        "constraints, duplicate slugs); then all are written in one transaction, so a "
-        "bad record leaves the database exactly as it was. Each record is created, or "
+        f"{' '.join(BUNDLED_FIXTURES)}. "
+        "Every record is checked (model, fields, values, references, constraints, "
+        "duplicate slugs) and all are written in one transaction, rolled back on any "
+        "problem, so a bad record leaves the database exactly as it was. Each record "
+        "is created, or "
         "updated when a record with its natural key (slug) exists. A record is the "
         "full truth for "
         "the fields it lists: many-to-many fields are set to exactly the listed "
@@ -38,11 +39,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, dry_run, verbosity, **options):
         try:
-            report = services.load_catalogue(files, dry_run=dry_run)
-        except services.CatalogueError as error:
+            report = load_catalogue(files, dry_run=dry_run)
+        except CatalogueError as error:
             if verbosity >= 2:
                 for problem in error.problems:
-                    self.stderr.write(str(problem))
+                    self.stderr.write(problem)
             raise CommandError(f"{error.summary()} Nothing was written.") from None
         for line in report.lines(list_changes=verbosity >= 2):
             self.stdout.write(line)

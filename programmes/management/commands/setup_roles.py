@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes import services
+from programmes.roles import RolesError, ensure_roles
 
 
 class Command(BaseCommand):
@@ -12,8 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            done = services.ensure_roles()
-        except services.RolesError as error:
+            done = ensure_roles()
+        except RolesError as error:
             raise CommandError(str(error)) from None
         for line in done:
             self.stdout.write(line)
