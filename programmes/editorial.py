@@ -11,8 +11,8 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from risk_areas.slugs import CatalogueQuerySet, SlugHistoryMixin
-from risk_areas.timestamps import TimeStampedModel
+from risk_areas.records import CatalogueRecord
+from risk_areas.slugs import CatalogueQuerySet
 
 VIEW_RESTRICTED_PERMISSION = "programmes.view_restricted"
 
@@ -81,7 +81,7 @@ class Access(models.TextChoices):
     RESTRICTED = "restricted", _("Restricted to member administrations")
 
 
-class EditorialModel(SlugHistoryMixin, TimeStampedModel):
+class EditorialModel(CatalogueRecord):
     """Publication state, access level, review date and sources of a record."""
 
     publication_status = models.CharField(

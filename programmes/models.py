@@ -7,13 +7,11 @@ view, count, link, export and feed starts from `visible_to(user)`.
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, FilteredRelation, Prefetch, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from risk_areas.languages import translated
 from risk_areas.models import Threat
-from risk_areas.slugs import CatalogueQuerySet, SlugHistoryMixin
-from risk_areas.timestamps import TimeStampedModel
+from risk_areas.records import CatalogueRecord
 
 from .editorial import (
     VIEW_RESTRICTED_PERMISSION,
@@ -41,8 +39,10 @@ __all__ = [
 ]
 
 
-class Partner(SlugHistoryMixin, TimeStampedModel):
+class Partner(CatalogueRecord):
     """An organisation the WCO works with, such as UNODC or INTERPOL."""
+
+    url_name = "programmes:partner-detail"
 
     class Kind(models.TextChoices):
         INTERNATIONAL_ORGANISATION = (
@@ -64,21 +64,10 @@ class Partner(SlugHistoryMixin, TimeStampedModel):
     keywords = models.TextField(_("keywords"), blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
 
-    objects = CatalogueQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("programmes:partner-detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class ProgrammeQuerySet(EditorialQuerySet):
@@ -118,6 +107,8 @@ class ProgrammeQuerySet(EditorialQuerySet):
 
 class Programme(EditorialModel):
     """A WCO enforcement programme, such as the Environment Programme."""
+
+    url_name = "programmes:programme-detail"
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -206,15 +197,6 @@ class Programme(EditorialModel):
             ),
         ]
 
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("programmes:programme-detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
-
     @property
     def is_merged(self):
         return self.status == self.Status.MERGED
@@ -241,6 +223,8 @@ class ToolQuerySet(EditorialQuerySet):
 
 class Tool(EditorialModel):
     """An instrument, standard, IT system, guide, operation or report the WCO offers."""
+
+    url_name = "programmes:tool-detail"
 
     class Kind(models.TextChoices):
         INSTRUMENT = "instrument", _("Legal instrument")
@@ -305,28 +289,44 @@ class Tool(EditorialModel):
             models.Index(fields=["kind"], name="tool_kind_idx"),
         ]
 
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("programmes:tool-detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
-
 
 class CoverageLevel(models.TextChoices):
     PRIMARY = "primary", _("Primary")
     SUPPORTING = "supporting", _("Supporting")
 
 
-class ProgrammeCoverageQuerySet(models.QuerySet):
-    def get_by_natural_key(self, programme_slug, risk_area_slug):
-        return self.get(programme__slug=programme_slug, risk_area__slug=risk_area_slug)
+class CoverageQuerySet(models.QuerySet):
+    def get_by_natural_key(self, owner_slug, risk_area_slug):
+        owner = f"{self.model.owner}__slug"
+        return self.get(**{owner: owner_slug, "risk_area__slug": risk_area_slug})
 
 
-class ProgrammeCoverage(models.Model):
+class Coverage(models.Model):
+    """How strongly a record (`owner`: a programme or a tool) covers a risk area."""
+
+    owner = ""
+
+    level = models.CharField(
+        _("level"), max_length=20, choices=CoverageLevel, default=CoverageLevel.PRIMARY
+    )
+
+    objects = CoverageQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        record = getattr(self, self.owner)
+        return f"{record} → {self.risk_area} ({self.get_level_display()})"
+
+    def natural_key(self):
+        return getattr(self, self.owner).natural_key() + self.risk_area.natural_key()
+
+
+class ProgrammeCoverage(Coverage):
     """How strongly a programme covers a risk area."""
+
+    owner = "programme"
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="coverage"
@@ -336,11 +336,6 @@ class ProgrammeCoverage(models.Model):
         on_delete=models.CASCADE,
         related_name="programme_coverage",
     )
-    level = models.CharField(
-        _("level"), max_length=20, choices=CoverageLevel, default=CoverageLevel.PRIMARY
-    )
-
-    objects = ProgrammeCoverageQuerySet.as_manager()
 
     class Meta:
         ordering = ["risk_area__order", "programme__name"]
@@ -353,32 +348,16 @@ class ProgrammeCoverage(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.programme} → {self.risk_area} ({self.get_level_display()})"
 
-    def natural_key(self):
-        return self.programme.natural_key() + self.risk_area.natural_key()
-
-    natural_key.dependencies = ["programmes.programme", "risk_areas.riskarea"]
-
-
-class ToolCoverageQuerySet(models.QuerySet):
-    def get_by_natural_key(self, tool_slug, risk_area_slug):
-        return self.get(tool__slug=tool_slug, risk_area__slug=risk_area_slug)
-
-
-class ToolCoverage(models.Model):
+class ToolCoverage(Coverage):
     """How strongly a tool covers a risk area."""
+
+    owner = "tool"
 
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="coverage")
     risk_area = models.ForeignKey(
         "risk_areas.RiskArea", on_delete=models.CASCADE, related_name="tool_coverage"
     )
-    level = models.CharField(
-        _("level"), max_length=20, choices=CoverageLevel, default=CoverageLevel.PRIMARY
-    )
-
-    objects = ToolCoverageQuerySet.as_manager()
 
     class Meta:
         ordering = ["risk_area__order", "tool__name"]
@@ -389,11 +368,3 @@ class ToolCoverage(models.Model):
                 fields=["tool", "risk_area"], name="programmes_toolcoverage_unique_pair"
             )
         ]
-
-    def __str__(self):
-        return f"{self.tool} → {self.risk_area} ({self.get_level_display()})"
-
-    def natural_key(self):
-        return self.tool.natural_key() + self.risk_area.natural_key()
-
-    natural_key.dependencies = ["programmes.tool", "risk_areas.riskarea"]

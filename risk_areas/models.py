@@ -2,22 +2,24 @@
 
 This app is the bottom layer: `programmes` depends on it, never the reverse. The
 plumbing every catalogue model shares sits beside it in modules named for what
-they are (`slugs`, `timestamps`, `languages`, `edit_conflict`).
+they are (`records`, `slugs`, `timestamps`, `languages`,
+`edit_conflict`).
 """
 
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .slugs import CatalogueQuerySet, SlugHistory, SlugHistoryMixin
-from .timestamps import TimeStampedModel
+from .records import CatalogueRecord
+from .slugs import CatalogueQuerySet, SlugHistory
 
 __all__ = ["CEPComponent", "RiskArea", "SlugHistory", "Threat"]
 
 
-class RiskArea(SlugHistoryMixin, TimeStampedModel):
+class RiskArea(CatalogueRecord):
     """One of the five key risk areas for customs enforcement endorsed in 2011."""
+
+    url_name = "risk_areas:riskarea-detail"
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -39,8 +41,6 @@ class RiskArea(SlugHistoryMixin, TimeStampedModel):
     )
     source_url = models.URLField(_("source"), max_length=500, blank=True)
 
-    objects = CatalogueQuerySet.as_manager()
-
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("risk area")
@@ -51,22 +51,13 @@ class RiskArea(SlugHistoryMixin, TimeStampedModel):
             )
         ]
 
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("risk_areas:riskarea-detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
-
 
 class ThreatQuerySet(CatalogueQuerySet):
     def with_risk_area(self):
         return self.select_related("risk_area")
 
 
-class Threat(SlugHistoryMixin, TimeStampedModel):
+class Threat(CatalogueRecord):
     """A threat a risk area includes, such as undervaluation under revenue."""
 
     risk_area = models.ForeignKey(
@@ -94,20 +85,14 @@ class Threat(SlugHistoryMixin, TimeStampedModel):
         verbose_name = _("threat")
         verbose_name_plural = _("threats")
 
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return f"{self.risk_area.get_absolute_url()}#threat-{self.slug}"
 
-    def natural_key(self):
-        return (self.slug,)
 
-    natural_key.dependencies = ["risk_areas.riskarea"]
-
-
-class CEPComponent(SlugHistoryMixin, TimeStampedModel):
+class CEPComponent(CatalogueRecord):
     """One of the four components of the Compliance and Enforcement Package."""
+
+    url_name = "risk_areas:cepcomponent-detail"
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -115,8 +100,6 @@ class CEPComponent(SlugHistoryMixin, TimeStampedModel):
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
-
-    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -127,12 +110,3 @@ class CEPComponent(SlugHistoryMixin, TimeStampedModel):
                 Lower("name"), name="risk_areas_cepcomponent_name_ci_unique"
             )
         ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("risk_areas:cepcomponent-detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
