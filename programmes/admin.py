@@ -4,9 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
 
-from risk_areas.admin import URL_FIELDS, EditConflictAdminMixin
+from risk_areas.admin import CatalogueRecordAdmin
 from risk_areas.models import RiskArea
 
 from .models import (
@@ -65,13 +64,11 @@ EDITORIAL_FIELDSET = (
 )
 
 
-class EditorialAdmin(EditConflictAdminMixin, TranslationAdmin):
+class EditorialAdmin(CatalogueRecordAdmin):
     """Publishing, review and preview shared by programmes and tools."""
 
-    formfield_overrides = URL_FIELDS
     actions = ["publish", "unpublish", "mark_reviewed"]
     readonly_fields = ["published_at", "published_by", "created", "updated"]
-    prepopulated_fields = {"slug": ["name"]}
     list_per_page = 50
 
     @admin.display(description=_("risk areas"))
@@ -248,28 +245,22 @@ class ToolAdmin(EditorialAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(EditConflictAdminMixin, TranslationAdmin):
-    formfield_overrides = URL_FIELDS
+class PartnerAdmin(CatalogueRecordAdmin):
     list_display = ["name", "acronym", "kind", "updated"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "description", "keywords"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created", "updated"]
 
 
-@admin.register(ProgrammeCoverage)
-class ProgrammeCoverageAdmin(admin.ModelAdmin):
-    list_display = ["programme", "risk_area", "level"]
+@admin.register(ProgrammeCoverage, ToolCoverage)
+class CoverageAdmin(admin.ModelAdmin):
+    """A programme's or a tool's coverage links, one row per risk area."""
+
     list_filter = ["level", "risk_area"]
-    list_select_related = ["programme", "risk_area"]
-    search_fields = ["programme__name", "risk_area__name"]
-    autocomplete_fields = ["programme", "risk_area"]
 
-
-@admin.register(ToolCoverage)
-class ToolCoverageAdmin(admin.ModelAdmin):
-    list_display = ["tool", "risk_area", "level"]
-    list_filter = ["level", "risk_area"]
-    list_select_related = ["tool", "risk_area"]
-    search_fields = ["tool__name", "risk_area__name"]
-    autocomplete_fields = ["tool", "risk_area"]
+    def __init__(self, model, admin_site):
+        owner = model.owner
+        self.list_display = [owner, "risk_area", "level"]
+        self.list_select_related = [owner, "risk_area"]
+        self.search_fields = [f"{owner}__name", "risk_area__name"]
+        self.autocomplete_fields = [owner, "risk_area"]
+        super().__init__(model, admin_site)

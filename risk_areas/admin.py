@@ -6,6 +6,15 @@ from .edit_conflict import URL_FIELDS, EditConflictAdminMixin
 from .models import CEPComponent, RiskArea, SlugHistory, Threat
 
 
+class CatalogueRecordAdmin(EditConflictAdminMixin, TranslationAdmin):
+    """What every catalogue record's admin shares: languages side by side, a slug
+    filled from the name, timestamps shown, and no save over another editor's."""
+
+    formfield_overrides = URL_FIELDS
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created", "updated"]
+
+
 class ThreatInline(TranslationTabularInline):
     model = Threat
     extra = 0
@@ -15,35 +24,27 @@ class ThreatInline(TranslationTabularInline):
 
 
 @admin.register(RiskArea)
-class RiskAreaAdmin(EditConflictAdminMixin, TranslationAdmin):
-    formfield_overrides = URL_FIELDS
+class RiskAreaAdmin(CatalogueRecordAdmin):
     list_display = ["name", "official_label", "order", "updated"]
     list_editable = ["order"]
     search_fields = ["name", "official_label", "summary", "keywords"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created", "updated"]
     inlines = [ThreatInline]
 
 
 @admin.register(Threat)
-class ThreatAdmin(EditConflictAdminMixin, TranslationAdmin):
+class ThreatAdmin(CatalogueRecordAdmin):
     list_display = ["name", "risk_area", "order"]
     list_filter = ["risk_area"]
     list_select_related = ["risk_area"]
     search_fields = ["name", "description", "keywords"]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["risk_area"]
-    readonly_fields = ["created", "updated"]
 
 
 @admin.register(CEPComponent)
-class CEPComponentAdmin(EditConflictAdminMixin, TranslationAdmin):
-    formfield_overrides = URL_FIELDS
+class CEPComponentAdmin(CatalogueRecordAdmin):
     list_display = ["name", "order", "updated"]
     list_editable = ["order"]
     search_fields = ["name", "summary", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created", "updated"]
 
 
 @admin.register(SlugHistory)
