@@ -39,8 +39,9 @@ run: catalogue roles admin static
 	@echo "CEP Portal: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	DJANGO_SECURE_COOKIES=0 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# On every core (pytest-xdist); PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-m 'not slow'".
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff format --check .
