@@ -122,14 +122,23 @@ class ParsedQuery:
         return " ".join(self.typed_words)
 
 
-def clean_query(value):
-    """The query as text: no control characters, at most MAX_QUERY_LENGTH long."""
+def _cleaned(value):
+    """(the text, whether it was cut): see `clean_query`."""
     text = unicodedata.normalize("NFKC", str(value or ""))
     text = "".join(
         " " if unicodedata.category(char).startswith("C") else char for char in text
     )
     text = " ".join(text.split())
     return text[:MAX_QUERY_LENGTH].strip(), len(text) > MAX_QUERY_LENGTH
+
+
+def clean_query(value):
+    """Text safe to search and show: no control characters (so no NUL bytes),
+    spaces collapsed and trimmed, at most MAX_QUERY_LENGTH characters.
+
+    `parse_query(value).truncated` says whether it was cut.
+    """
+    return _cleaned(value)[0]
 
 
 def _is_single_letter(token):
@@ -200,7 +209,7 @@ def parse_query(value):
     """Read what the reader typed into groups of alternatives (see the module doc)."""
     if isinstance(value, ParsedQuery):
         return value
-    text, truncated = clean_query(value)
+    text, truncated = _cleaned(value)
     # "C.E.N." is CEN.
     undotted = DOTTED_RE.sub(lambda match: match.group().replace(".", ""), text)
     tokens = TOKEN_RE.findall(undotted)

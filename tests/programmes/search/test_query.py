@@ -1,6 +1,11 @@
 import pytest
 
-from programmes.search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, parse_query
+from programmes.search import (
+    MAX_QUERY_LENGTH,
+    MAX_QUERY_WORDS,
+    clean_query,
+    parse_query,
+)
 
 from .queries import SYNTAX_CHARACTERS
 
@@ -51,3 +56,27 @@ def test_parse_query_expands_staff_synonyms():
 
 def test_parse_query_treats_a_hyphen_as_optional_in_synonyms():
     assert parse_query("dual use").expansions == parse_query("dual-use").expansions
+
+
+def test_clean_query_leaves_no_control_characters():
+    assert clean_query("ivory\x00timber") == "ivory timber"
+    assert clean_query("\x00") == ""
+    assert clean_query("\u202e\u200bivory") == "ivory"
+
+
+def test_clean_query_trims_and_collapses_spaces():
+    assert clean_query("  fake \n\t medicines  ") == "fake medicines"
+    assert clean_query(None) == ""
+
+
+def test_clean_query_cuts_to_the_maximum_length():
+    assert clean_query("x" * 10_000) == "x" * MAX_QUERY_LENGTH
+    # Cut where a space falls: trimmed after cutting.
+    assert clean_query("x" * (MAX_QUERY_LENGTH - 1) + " tail") == "x" * (
+        MAX_QUERY_LENGTH - 1
+    )
+
+
+def test_parse_query_says_when_the_text_was_cut():
+    assert parse_query("x" * (MAX_QUERY_LENGTH + 1)).truncated
+    assert not parse_query("x" * MAX_QUERY_LENGTH).truncated
