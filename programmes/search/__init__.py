@@ -19,7 +19,7 @@ expressions (`fallback`). `results` puts the records found on the search page.
 from .kinds import KINDS, kind_for
 from .postgresql import refresh_search_vectors
 from .query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, clean_query, parse_query
-from .results import RESULTS_PER_TYPE, search_all, search_queryset
+from .results import RESULTS_PER_TYPE, search_all, search_queryset, search_querysets
 from .signals import connect_signals
 
 __all__ = [
@@ -34,4 +34,5 @@ __all__ = [
     "refresh_search_vectors",
     "search_all",
     "search_queryset",
+    "search_querysets",
 ]

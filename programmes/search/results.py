@@ -37,6 +37,17 @@ def search_queryset(queryset, q, *, relaxed=False):
     return queryset.order_by("-rank", *ordering)
 
 
+def search_querysets(q, user, *, relaxed=False):
+    """Every match of `q` that `user` may see, one queryset per kind (in the order
+    of `KINDS`), ranked best first as on the search page. A query without words
+    to search finds nothing."""
+    if parse_query(q).is_empty:
+        return [kind.visible_to(user).none() for kind in KINDS]
+    return [
+        search_queryset(kind.visible_to(user), q, relaxed=relaxed) for kind in KINDS
+    ]
+
+
 @dataclass
 class Snippet:
     """The text that shows why a record matched, and where it comes from."""
@@ -229,16 +240,10 @@ def search_all(q, user, *, limit=RESULTS_PER_TYPE):
         for group in parsed.groups
     ]
     for relaxed in (False, True):
+        querysets = search_querysets(parsed, user, relaxed=relaxed)
         results.groups = [
-            _hits(
-                kind,
-                search_queryset(kind.visible_to(user), parsed, relaxed=relaxed),
-                user,
-                pattern,
-                groups,
-                limit,
-            )
-            for kind in KINDS
+            _hits(kind, queryset, user, pattern, groups, limit)
+            for kind, queryset in zip(KINDS, querysets, strict=True)
         ]
         results.relaxed = relaxed
         if results.total or len(parsed.required) < 2:

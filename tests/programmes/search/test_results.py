@@ -4,7 +4,15 @@ import pytest
 from django.utils import translation
 
 from programmes.models import Access, Programme, PublicationStatus
-from programmes.search import MAX_QUERY_LENGTH, search_all, search_queryset
+from programmes.search import (
+    KINDS,
+    MAX_QUERY_LENGTH,
+    RESULTS_PER_TYPE,
+    kind_for,
+    search_all,
+    search_queryset,
+    search_querysets,
+)
 from programmes.search.patterns import highlight_pattern
 from programmes.search.query import parse_query
 from programmes.search.results import excerpt, highlight
@@ -16,7 +24,7 @@ from tests.factories import (
     make_tool,
 )
 
-from .queries import BAD_QUERIES, anonymous
+from .queries import BAD_QUERIES, anonymous, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +214,76 @@ def test_excerpt_centres_a_long_text_on_the_first_match():
     assert snippet.endswith(" …")
     assert "<mark>Ivory</mark> seizures rose." in snippet
     assert len(snippet) < 300
+
+
+def test_search_querysets_list_every_match_of_each_kind_best_first():
+    environment = make_risk_area("Environment", keywords="ivory")
+    make_threat("Wildlife trafficking", risk_area=environment, keywords="ivory")
+    make_programme("Ivory Programme")
+    for number in range(RESULTS_PER_TYPE):
+        make_programme(f"Nature Programme {number}", summary="Seizes ivory.")
+    make_tool("Operation Thunder", keywords="ivory")
+
+    querysets = search_querysets("ivory", anonymous())
+
+    assert [kind_for(queryset.model).key for queryset in querysets] == [
+        kind.key for kind in KINDS
+    ]
+    programmes, tools, risk_areas, threats, partners = map(slugs, querysets)
+    assert len(programmes) == RESULTS_PER_TYPE + 1
+    assert programmes[0] == "ivory-programme"
+    assert (tools, risk_areas, threats, partners) == (
+        ["operation-thunder"],
+        ["environment"],
+        ["wildlife-trafficking"],
+        [],
+    )
+
+
+def test_search_querysets_rank_as_the_search_page():
+    make_programme("Wildlife Programme")
+    make_programme("Gamma Programme", keywords="wildlife, forests")
+    make_programme("Beta Programme", summary="Work against wildlife crime.")
+    make_tool("Wildlife Guide", acronym="WG")
+    make_tool("Forest Guide", summary="Timber and wildlife.")
+
+    results = search_all("wildlife", anonymous())
+    querysets = search_querysets("wildlife", anonymous())
+
+    assert [[hit.object.slug for hit in group.hits] for group in results.groups] == [
+        slugs(queryset) for queryset in querysets
+    ]
+
+
+def test_search_querysets_show_only_what_the_reader_may_see(member):
+    make_programme("Ivory Public Programme")
+    make_programme("Ivory Members Programme", access=Access.RESTRICTED)
+    make_programme("Ivory Draft Programme", publication_status=PublicationStatus.DRAFT)
+
+    def shown(user):
+        return slugs(search_querysets("ivory", user)[0])
+
+    assert shown(anonymous()) == ["ivory-public-programme"]
+    assert sorted(shown(member)) == [
+        "ivory-members-programme",
+        "ivory-public-programme",
+    ]
+
+
+def test_search_querysets_relaxed_find_records_with_any_word():
+    make_programme("Ivory Programme")
+    make_programme("Timber Programme")
+
+    strict = search_querysets("ivory zebrafish", anonymous())
+    relaxed = search_querysets("ivory zebrafish", anonymous(), relaxed=True)
+
+    assert slugs(strict[0]) == []
+    assert slugs(relaxed[0]) == ["ivory-programme"]
+
+
+def test_search_querysets_of_a_query_without_words_find_nothing():
+    make_programme("Ivory Programme")
+
+    querysets = search_querysets("&& who?", anonymous())
+
+    assert [slugs(queryset) for queryset in querysets] == [[]] * len(KINDS)
