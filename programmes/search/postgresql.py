@@ -111,23 +111,19 @@ def search_vector(kind, languages=None, *, untranslated=True):
     parts = []
 
     def add(weight, fields, plain, text=list):
+        # `text` turns the columns into what is indexed: for linked records,
+        # their text gathered in a subquery.
         plain = [_acronym(name) for name in plain] if untranslated else []
         batches = [
-            (
-                config,
-                _fields(fields, config_languages)
-                + (plain if config in (default, "simple") else []),
-            )
+            (config, _fields(fields, config_languages), config in (default, "simple"))
             for config, config_languages in configs.items()
         ]
         if weight in EXACT_WEIGHTS:
-            words = _fields(fields, exact) + (plain if "simple" not in configs else [])
-            batches.append(("simple", words))
-        parts.extend(
-            SearchVector(*text(words), config=config, weight=weight)
-            for config, words in batches
-            if words
-        )
+            batches.append(("simple", _fields(fields, exact), "simple" not in configs))
+        for config, words, with_plain in batches:
+            words += plain if with_plain else []
+            if words:
+                parts.append(SearchVector(*text(words), config=config, weight=weight))
 
     for weight in WEIGHTS:
         add(weight, kind.fields.get(weight, ()), kind.plain.get(weight, ()))
