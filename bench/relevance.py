@@ -6,7 +6,7 @@
 
 Each database gets a throwaway copy (SQLite in memory, a test_ database on the
 PostgreSQL server), migrated and loaded with the bundled catalogue, then the
-queries of tests/programmes/relevance_queries.json run as an anonymous reader.
+queries of tests/programmes/search/relevance_queries.json run as an anonymous reader.
 """
 
 import argparse
@@ -28,7 +28,7 @@ def run_backend(verbose):
     django.setup()
     from django.db import connection
 
-    from tests.programmes import test_relevance
+    from tests.programmes.search import test_relevance
 
     missing = test_relevance.missing_fixtures()
     if missing:

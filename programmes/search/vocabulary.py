@@ -1,4 +1,4 @@
-"""The words staff search with, as `programmes.search` reads them.
+"""The words staff search with, as `programmes.search.query` reads them.
 
 Customs work has many names for the same thing. The records carry most of this
 vocabulary in their keywords and in the threats they are linked to; this module

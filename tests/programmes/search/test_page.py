@@ -1,0 +1,181 @@
+import json
+
+import pytest
+
+from programmes.models import Access, PublicationStatus
+from tests.factories import (
+    make_partner,
+    make_programme,
+    make_risk_area,
+    make_threat,
+    make_tool,
+)
+
+from .queries import BAD_QUERIES
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/search/"
+
+
+def page_slugs(response):
+    return [
+        hit.object.slug for group in response.context["results"] for hit in group.hits
+    ]
+
+
+def test_search_page_escapes_record_text(client):
+    make_programme("Ivory <script>alert(1)</script> Programme", summary="<b>ivory</b>")
+
+    html = client.get("/search/", {"q": "ivory"}).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert "Ivory &lt;script&gt;alert(1)&lt;/script&gt; Programme" in html
+    assert "&lt;b&gt;<mark>ivory</mark>&lt;/b&gt;" in html
+
+
+def test_search_page_lists_results_by_type_with_links_and_a_count(client):
+    area = make_risk_area("Environment", keywords="ivory")
+    make_threat("Wildlife trafficking", risk_area=area, keywords="ivory")
+    programme = make_programme("Environment Programme", keywords="ivory, timber")
+    tool = make_tool("Operation Thunder", keywords="ivory")
+
+    response = client.get(SEARCH, {"q": "What do we have against ivory smuggling?"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "4 results for" in html
+    assert f'href="{programme.get_absolute_url()}"' in html
+    assert f'href="{tool.get_absolute_url()}"' in html
+    assert f'href="{area.get_absolute_url()}"' in html
+    assert html.index('id="results-programme"') < html.index('id="results-tool"')
+    assert "<mark>ivory</mark>" in html
+
+
+def test_search_page_keeps_and_escapes_the_query(client):
+    make_programme("Ivory Programme")
+
+    response = client.get(SEARCH, {"q": "<script>alert(1)</script> ivory"})
+
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt; ivory"' in html
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_search_page_answers_any_query(client, query):
+    make_risk_area("Environment")
+    make_programme("Ivory Programme")
+
+    response = client.get(SEARCH, {"q": query})
+
+    assert response.status_code == 200
+    if response.context["results"].query.is_empty:
+        assert "Try one of these searches" in response.content.decode()
+
+
+def test_search_page_without_a_query_invites_a_search(client):
+    area = make_risk_area("Environment")
+
+    response = client.get(SEARCH)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "What are you looking for?" in html
+    assert f'href="{area.get_absolute_url()}"' in html
+
+
+def test_search_page_with_only_common_words_says_so(client):
+    response = client.get(SEARCH, {"q": "who is on it?"})
+
+    assert "Common words are left out of a search" in response.content.decode()
+
+
+def test_search_page_suggests_other_searches_when_nothing_matches(client):
+    area = make_risk_area("Environment")
+
+    response = client.get(SEARCH, {"q": "zebrafish"})
+
+    html = response.content.decode()
+    assert "Nothing found for “zebrafish”" in html
+    assert f'href="{area.get_absolute_url()}"' in html
+
+
+def test_search_page_says_when_it_shows_records_with_some_words(client):
+    make_programme("Ivory Programme")
+
+    response = client.get(SEARCH, {"q": "ivory zebrafish"})
+
+    assert "No record contains every word" in response.content.decode()
+    assert page_slugs(response) == ["ivory-programme"]
+
+
+def test_search_page_shows_restricted_records_to_members_only(client, member):
+    make_programme("Ivory Members Programme", access=Access.RESTRICTED)
+    make_programme("Ivory Draft Programme", publication_status=PublicationStatus.DRAFT)
+
+    anonymous_page = client.get(SEARCH, {"q": "ivory"})
+    client.force_login(member)
+    member_page = client.get(SEARCH, {"q": "ivory"})
+
+    assert page_slugs(anonymous_page) == []
+    assert "Ivory Members" not in anonymous_page.content.decode()
+    assert page_slugs(member_page) == ["ivory-members-programme"]
+    assert "Draft" not in member_page.content.decode()
+
+
+def test_search_page_speaks_the_readers_language(client):
+    make_programme(
+        "Environment Programme",
+        name_fr="Programme environnement",
+        summary_fr="Douanes vertes et environnement.",
+    )
+
+    response = client.get("/fr/search/", {"q": "environnement"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Programme environnement" in html
+    assert "<mark>environnement</mark>" in html
+    assert "/fr/programmes/environment-programme/" in html
+
+
+def test_search_page_marks_english_fallback_text(client):
+    make_programme("Ivory Programme", summary="Ivory seizures.")
+
+    response = client.get("/fr/search/", {"q": "ivory"})
+
+    assert 'lang="en"' in response.content.decode()
+
+
+def test_search_page_downloads_its_results(client):
+    make_programme("Ivory Programme")
+    make_tool("Ivory Tool")
+
+    response = client.get(SEARCH, {"q": "ivory", "format": "json"})
+
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(b"".join(response.streaming_content))
+    assert data["count"] == 2
+    assert [record["slug"] for record in data["results"]] == [
+        "ivory-programme",
+        "ivory-tool",
+    ]
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_search_page_query_count_does_not_grow_with_the_catalogue(
+    client, size, django_assert_max_num_queries
+):
+    area = make_risk_area("Environment", keywords="ivory")
+    threat = make_threat("Wildlife trafficking", risk_area=area, keywords="ivory")
+    for number in range(size):
+        make_programme(f"Ivory Programme {number}", threats=[threat])
+        make_tool(f"Ivory Tool {number}", threats=[threat])
+        make_partner(f"Ivory Partner {number}")
+
+    with django_assert_max_num_queries(10):
+        response = client.get(SEARCH, {"q": "ivory"})
+
+    assert response.status_code == 200
+    assert f"{3 * size + 2} results for" in response.content.decode()

@@ -1,0 +1,159 @@
+import datetime
+
+import pytest
+
+from programmes.models import Access, Programme, Tool
+from programmes.search import search_queryset
+from tests.factories import make_programme, make_risk_area, make_threat, make_tool
+
+from .queries import found, slugs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_ranks_name_above_keywords_above_summary_above_description():
+    make_programme("Alpha Programme", description="Seizures of wildlife at borders.")
+    make_programme("Beta Programme", summary="Work against wildlife crime.")
+    make_programme("Gamma Programme", keywords="wildlife, forests")
+    make_programme("Wildlife Programme")
+
+    assert found("wildlife") == [
+        "wildlife-programme",
+        "gamma-programme",
+        "beta-programme",
+        "alpha-programme",
+    ]
+
+
+def test_search_requires_every_word():
+    make_programme("Ivory and Timber Programme")
+    make_programme("Ivory Programme")
+
+    assert found("ivory timber") == ["ivory-and-timber-programme"]
+
+
+def test_search_finds_other_forms_of_a_word():
+    make_programme("Health Programme", keywords="medicine, vaccine")
+
+    assert found("medicines") == ["health-programme"]
+    assert found("vaccines") == ["health-programme"]
+
+
+def test_search_matches_the_last_word_as_a_prefix():
+    make_programme("Brand Protection Programme", keywords="counterfeit goods")
+
+    assert found("counterf") == ["brand-protection-programme"]
+
+
+def test_search_finds_records_in_staff_words_not_in_their_text():
+    make_programme("IPR Programme", keywords="counterfeit goods")
+    make_programme("Revenue Programme", keywords="undervaluation, valuation")
+    make_programme("Electronic Crime", summary="Computer crime and digital evidence.")
+
+    assert found("fake") == ["ipr-programme"]
+    assert found("tax evasion") == ["revenue-programme"]
+    assert found("cybercrime") == ["electronic-crime"]
+
+
+def test_search_ranks_words_as_typed_above_synonyms():
+    make_programme("Counterfeit Goods Programme")
+    make_programme("Fake Goods Programme")
+
+    assert found("fake") == ["fake-goods-programme", "counterfeit-goods-programme"]
+
+
+def test_search_finds_records_through_the_threats_they_cover():
+    environment = make_risk_area("Environment", slug="environment")
+    wildlife = make_threat(
+        "Wildlife trafficking", risk_area=environment, keywords="ivory, pangolin scales"
+    )
+    make_programme("Green Programme", threats=[wildlife])
+    make_tool("Operation Thunder", threats=[wildlife])
+    make_programme("Unrelated Programme")
+
+    assert found("pangolin") == ["green-programme"]
+    assert found("ivory", Tool) == ["operation-thunder"]
+
+
+def test_search_leads_from_a_merged_programme_to_its_successor():
+    successor = make_programme("Passenger and Cargo Control Programme", acronym="PCCP")
+    make_programme(
+        "Harbour Scanning Project",
+        acronym="HSP",
+        status="merged",
+        successor=successor,
+        merged_on=datetime.date(2024, 4, 1),
+    )
+
+    assert "passenger-and-cargo-control-programme" in found("Harbour Scanning Project")
+    assert found("HSP") == ["harbour-scanning-project", successor.slug]
+
+
+def test_search_does_not_lead_through_a_predecessor_the_reader_may_not_see(member):
+    successor = make_programme("Revenue Programme")
+    make_programme(
+        "Secret Harbour Project",
+        access=Access.RESTRICTED,
+        status="merged",
+        successor=successor,
+        merged_on=datetime.date(2024, 4, 1),
+    )
+
+    assert found("harbour") == []
+    assert found("harbour", user=member) == ["secret-harbour-project"]
+
+
+def test_search_matches_the_last_acronym_as_a_prefix():
+    make_tool("CEN communication platform", acronym="CENcomm")
+
+    assert found("CENcomm", Tool) == ["cen-communication-platform"]
+    assert found("CEN", Tool) == ["cen-communication-platform"]
+    assert found("CEN network", Tool) == []
+
+
+def test_search_finds_a_record_by_its_slug():
+    make_tool("Operation Pangea", slug="op-pangea")
+
+    assert found("op-pangea", Tool) == ["op-pangea"]
+
+
+def test_search_puts_an_exact_acronym_first():
+    make_tool(
+        "Data exchange guide",
+        description="How to send data to CEN, read CEN alerts and reuse CEN reports.",
+        kind="guidance",
+    )
+    make_tool("CEN communication platform", acronym="CENcomm")
+    make_tool("Customs Enforcement Network", acronym="CEN")
+
+    assert found("CEN", Tool)[0] == "customs-enforcement-network"
+
+
+def test_search_ranks_a_record_whose_main_risk_area_matches_higher():
+    environment = make_risk_area("Environment", keywords="wildlife, ivory")
+    drugs = make_risk_area("Drugs", keywords="cocaine")
+    make_programme("Cargo Programme", keywords="ivory", risk_areas=[drugs])
+    make_programme("Nature Programme", keywords="ivory", risk_areas=[environment])
+
+    assert found("ivory") == ["nature-programme", "cargo-programme"]
+
+
+def test_search_without_words_keeps_the_queryset():
+    make_programme("Ivory Programme")
+    make_programme("Timber Programme")
+
+    results = search_queryset(Programme.objects.all(), "&&")
+
+    assert results.count() == 2
+    assert {record.rank for record in results} == {0.0}
+
+
+def test_search_on_a_filtered_queryset_lists_each_record_once():
+    environment = make_risk_area("Environment")
+    security = make_risk_area("Security")
+    make_programme("Ivory Programme", risk_areas=[environment, security])
+    filtered = Programme.objects.filter(
+        risk_areas__in=[environment, security]
+    ).distinct()
+
+    assert slugs(search_queryset(filtered, "ivory")) == ["ivory-programme"]

@@ -1,0 +1,289 @@
+import datetime
+
+import pytest
+from django.utils import translation
+
+from programmes.models import Access, Programme, PublicationStatus
+from programmes.search import (
+    KINDS,
+    MAX_QUERY_LENGTH,
+    RESULTS_PER_TYPE,
+    kind_for,
+    search_all,
+    search_queryset,
+    search_querysets,
+)
+from programmes.search.patterns import highlight_pattern
+from programmes.search.query import parse_query
+from programmes.search.results import excerpt, highlight
+from tests.factories import (
+    make_partner,
+    make_programme,
+    make_risk_area,
+    make_threat,
+    make_tool,
+)
+
+from .queries import BAD_QUERIES, anonymous, slugs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_all_shows_only_what_the_reader_may_see(member):
+    make_programme("Ivory Public Programme")
+    make_programme("Ivory Members Programme", access=Access.RESTRICTED)
+    make_programme("Ivory Draft Programme", publication_status=PublicationStatus.DRAFT)
+    make_tool("Ivory Members Tool", access=Access.RESTRICTED)
+    make_tool("Ivory Draft Tool", publication_status=PublicationStatus.DRAFT)
+
+    def shown(user):
+        results = search_all("ivory", user)
+        return sorted(hit.object.slug for group in results for hit in group.hits)
+
+    assert shown(anonymous()) == ["ivory-public-programme"]
+    assert shown(member) == [
+        "ivory-members-programme",
+        "ivory-members-tool",
+        "ivory-public-programme",
+    ]
+    assert search_all("ivory", anonymous()).total == 1
+
+
+def test_search_all_groups_results_by_type():
+    environment = make_risk_area("Environment", keywords="ivory")
+    wildlife = make_threat(
+        "Wildlife trafficking", risk_area=environment, keywords="ivory"
+    )
+    make_partner("CITES Secretariat", keywords="ivory")
+    make_programme("Environment Programme", keywords="ivory")
+    make_tool("Operation Thunder", keywords="ivory")
+
+    results = search_all("ivory", anonymous())
+
+    assert [group.key for group in results] == [
+        "programme",
+        "tool",
+        "riskarea",
+        "threat",
+        "partner",
+    ]
+    assert results.total == 5
+    assert [str(hit.type_label) for group in results for hit in group.hits] == [
+        "Programme",
+        "Tool",
+        "Risk area",
+        "Threat",
+        "Partner",
+    ]
+    threat_hit = next(group for group in results if group.key == "threat").hits[0]
+    assert threat_hit.url == wildlife.get_absolute_url()
+
+
+def test_search_all_highlights_the_matched_words():
+    make_programme("Brand Programme", summary="Seizes counterfeit watches and fakes.")
+
+    hit = search_all("fake", anonymous()).groups[0].hits[0]
+
+    assert "<mark>counterfeit</mark>" in hit.snippet
+    assert "<mark>fakes</mark>" in hit.snippet
+
+
+def test_search_all_explains_a_match_through_a_threat():
+    area = make_risk_area("Environment")
+    wildlife = make_threat("Wildlife trafficking", risk_area=area, keywords="pangolin")
+    make_programme("Green Programme", summary="Protects nature.", threats=[wildlife])
+
+    hit = search_all("pangolin", anonymous()).groups[0].hits[0]
+
+    assert str(hit.snippet_label) == "Covers the threat"
+    assert "<mark>pangolin</mark>" in hit.snippet
+
+
+def test_search_all_escapes_record_text():
+    make_programme("Ivory <script>alert(1)</script> Programme", summary="<b>ivory</b>")
+
+    hit = search_all("ivory", anonymous()).groups[0].hits[0]
+
+    assert hit.snippet == "&lt;b&gt;<mark>ivory</mark>&lt;/b&gt;"
+
+
+def test_search_all_reads_the_readers_language_and_falls_back_to_english():
+    make_programme(
+        "Environment Programme",
+        name_fr="Programme environnement",
+        summary="Wildlife and timber.",
+        keywords_fr="faune sauvage, bois",
+    )
+
+    with translation.override("fr"):
+        by_french_word = search_all("bois", anonymous())
+        hit = search_all("wildlife", anonymous()).groups[0].hits[0]
+        title = hit.title
+
+    assert [hit.object.slug for hit in by_french_word.groups[0].hits] == [
+        "environment-programme"
+    ]
+    assert title == "Programme environnement"
+    assert hit.snippet == "<mark>Wildlife</mark> and timber."
+
+
+def test_search_all_falls_back_to_any_word_and_says_so():
+    make_programme("Ivory Programme")
+    make_programme("Timber Programme")
+    make_programme("Ivory and Pangolin Programme")
+
+    results = search_all("ivory timber pangolin", anonymous())
+
+    assert results.relaxed
+    assert [hit.object.slug for hit in results.groups[0].hits][0] == (
+        "ivory-and-pangolin-programme"
+    )
+    assert results.total == 3
+
+
+def test_search_all_says_nothing_when_every_word_is_found():
+    make_programme("Ivory and Timber Programme")
+
+    assert not search_all("ivory timber", anonymous()).relaxed
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_search_all_answers_any_query(query):
+    make_programme("Ivory Programme", keywords="CEN")
+
+    results = search_all(query, anonymous())
+    listed = list(search_queryset(Programme.objects.all(), query))
+
+    if results.query.is_empty:
+        assert (results.total, len(listed)) == (0, 1)
+    else:
+        assert results.total == len(listed) or results.relaxed
+    assert len(results.query.text) <= MAX_QUERY_LENGTH
+    assert "\x00" not in results.query.text
+
+
+@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize(
+    ("query", "bound"),
+    [
+        # A list per type, and the threats of the programmes and tools shown.
+        ("ivory", 7),
+        # No record has both words: the same again with any word.
+        ("ivory zebrafish", 12),
+    ],
+)
+def test_search_all_query_count_does_not_grow_with_the_catalogue(
+    size, query, bound, django_assert_max_num_queries
+):
+    area = make_risk_area("Environment", keywords="ivory")
+    threat = make_threat("Wildlife trafficking", risk_area=area, keywords="ivory")
+    make_partner("CITES Secretariat", keywords="ivory")
+    successor = make_programme("Successor Programme", keywords="ivory")
+    for number in range(size):
+        make_programme(
+            f"Ivory Programme {number}",
+            threats=[threat],
+            status="merged",
+            successor=successor,
+            merged_on=datetime.date(2024, 4, 1),
+        )
+        make_tool(f"Ivory Tool {number}", threats=[threat])
+
+    with django_assert_max_num_queries(bound):
+        results = search_all(query, anonymous())
+        [hit.snippet for group in results for hit in group.hits]
+
+    assert results.groups[0].count == size + 1
+
+
+def test_highlight_marks_matches_and_escapes_everything_else():
+    pattern = highlight_pattern(parse_query("fake"))
+
+    assert highlight("<b>Fake</b> & counterfeit", pattern) == (
+        "&lt;b&gt;<mark>Fake</mark>&lt;/b&gt; &amp; <mark>counterfeit</mark>"
+    )
+
+
+def test_excerpt_centres_a_long_text_on_the_first_match():
+    text = "Customs work. " * 40 + "Ivory seizures rose." + " Other news." * 40
+    pattern = highlight_pattern(parse_query("ivory"))
+
+    snippet = excerpt(text, pattern)
+
+    assert snippet.startswith("… ")
+    assert snippet.endswith(" …")
+    assert "<mark>Ivory</mark> seizures rose." in snippet
+    assert len(snippet) < 300
+
+
+def test_search_querysets_list_every_match_of_each_kind_best_first():
+    environment = make_risk_area("Environment", keywords="ivory")
+    make_threat("Wildlife trafficking", risk_area=environment, keywords="ivory")
+    make_programme("Ivory Programme")
+    for number in range(RESULTS_PER_TYPE):
+        make_programme(f"Nature Programme {number}", summary="Seizes ivory.")
+    make_tool("Operation Thunder", keywords="ivory")
+
+    querysets = search_querysets("ivory", anonymous())
+
+    assert [kind_for(queryset.model).key for queryset in querysets] == [
+        kind.key for kind in KINDS
+    ]
+    programmes, tools, risk_areas, threats, partners = map(slugs, querysets)
+    assert len(programmes) == RESULTS_PER_TYPE + 1
+    assert programmes[0] == "ivory-programme"
+    assert (tools, risk_areas, threats, partners) == (
+        ["operation-thunder"],
+        ["environment"],
+        ["wildlife-trafficking"],
+        [],
+    )
+
+
+def test_search_querysets_rank_as_the_search_page():
+    make_programme("Wildlife Programme")
+    make_programme("Gamma Programme", keywords="wildlife, forests")
+    make_programme("Beta Programme", summary="Work against wildlife crime.")
+    make_tool("Wildlife Guide", acronym="WG")
+    make_tool("Forest Guide", summary="Timber and wildlife.")
+
+    results = search_all("wildlife", anonymous())
+    querysets = search_querysets("wildlife", anonymous())
+
+    assert [[hit.object.slug for hit in group.hits] for group in results.groups] == [
+        slugs(queryset) for queryset in querysets
+    ]
+
+
+def test_search_querysets_show_only_what_the_reader_may_see(member):
+    make_programme("Ivory Public Programme")
+    make_programme("Ivory Members Programme", access=Access.RESTRICTED)
+    make_programme("Ivory Draft Programme", publication_status=PublicationStatus.DRAFT)
+
+    def shown(user):
+        return slugs(search_querysets("ivory", user)[0])
+
+    assert shown(anonymous()) == ["ivory-public-programme"]
+    assert sorted(shown(member)) == [
+        "ivory-members-programme",
+        "ivory-public-programme",
+    ]
+
+
+def test_search_querysets_relaxed_find_records_with_any_word():
+    make_programme("Ivory Programme")
+    make_programme("Timber Programme")
+
+    strict = search_querysets("ivory zebrafish", anonymous())
+    relaxed = search_querysets("ivory zebrafish", anonymous(), relaxed=True)
+
+    assert slugs(strict[0]) == []
+    assert slugs(relaxed[0]) == ["ivory-programme"]
+
+
+def test_search_querysets_of_a_query_without_words_find_nothing():
+    make_programme("Ivory Programme")
+
+    querysets = search_querysets("&& who?", anonymous())
+
+    assert [slugs(queryset) for queryset in querysets] == [[]] * len(KINDS)
