@@ -207,7 +207,7 @@ class CatalogueFilter(FilterSet):
     def clean_data(self, data):
         """The query string without unknown values; `SlugRenamed` for old slugs."""
         clean = QueryDict(mutable=True)
-        if q := clean_query(data.get("q", ""))[0]:
+        if q := clean_query(data.get("q", "")):
             clean["q"] = q
         renamed = {}
         for name in self.slug_filters:

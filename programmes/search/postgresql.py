@@ -181,7 +181,7 @@ def refresh_search_vectors(queryset=None):
     tool), one UPDATE per model. Does nothing off PostgreSQL.
 
     Runs on every save (see `signals`) and after a catalogue load
-    (`programmes.services.after_catalogue_load`).
+    (`programmes.loader.after_catalogue_load`).
     """
     querysets = (
         [queryset]
