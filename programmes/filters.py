@@ -161,7 +161,12 @@ class CatalogueFilter(FilterSet):
     links = {}
     default_sort = "name"
     sort_choices = SORT_CHOICES
-    unknown_messages = {}
+    unknown_messages = {
+        "risk_area": _("Unknown risk area “%(value)s” was ignored."),
+        "component": _("Unknown CEP component “%(value)s” was ignored."),
+        "partner": _("Unknown partner “%(value)s” was ignored."),
+        "sort": _("Unknown sort order “%(value)s” was ignored."),
+    }
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         self.user = getattr(request, "user", None)
@@ -362,11 +367,8 @@ class ProgrammeFilter(CatalogueFilter):
     sort_choices = [("wco", _("WCO list order")), *SORT_CHOICES]
     default_sort = "wco"
     unknown_messages = {
-        "risk_area": _("Unknown risk area “%(value)s” was ignored."),
-        "component": _("Unknown CEP component “%(value)s” was ignored."),
-        "partner": _("Unknown partner “%(value)s” was ignored."),
+        **CatalogueFilter.unknown_messages,
         "status": _("Unknown status “%(value)s” was ignored."),
-        "sort": _("Unknown sort order “%(value)s” was ignored."),
     }
 
     class Meta:
@@ -403,12 +405,9 @@ class ToolFilter(CatalogueFilter):
         "partner": ("partners", None),
     }
     unknown_messages = {
-        "risk_area": _("Unknown risk area “%(value)s” was ignored."),
-        "component": _("Unknown CEP component “%(value)s” was ignored."),
+        **CatalogueFilter.unknown_messages,
         "programme": _("Unknown programme “%(value)s” was ignored."),
-        "partner": _("Unknown partner “%(value)s” was ignored."),
         "kind": _("Unknown kind “%(value)s” was ignored."),
-        "sort": _("Unknown sort order “%(value)s” was ignored."),
     }
 
     class Meta:

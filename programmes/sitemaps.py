@@ -51,56 +51,29 @@ class StaticViewSitemap(TranslatedSitemap):
 
 
 class RecordSitemap(TranslatedSitemap):
-    """Records with a page of their own, newest change as lastmod."""
+    """The records of one model a crawler may see, newest change as lastmod."""
 
     changefreq = "monthly"
+
+    def __init__(self, model, priority):
+        super().__init__()
+        self.model = model
+        self.priority = priority
+
+    def items(self):
+        return self.model.objects.visible_to(AnonymousUser()).order_by("pk")
 
     def lastmod(self, record):
         return record.updated
 
 
-class RiskAreaSitemap(RecordSitemap):
-    priority = 0.7
-
-    def items(self):
-        return RiskArea.objects.order_by("order", "pk")
-
-
-class CEPComponentSitemap(RecordSitemap):
-    priority = 0.7
-
-    def items(self):
-        return CEPComponent.objects.order_by("order", "pk")
-
-
-class PartnerSitemap(RecordSitemap):
-    priority = 0.4
-
-    def items(self):
-        return Partner.objects.order_by("slug")
-
-
-class ProgrammeSitemap(RecordSitemap):
-    priority = 0.6
-
-    def items(self):
-        return Programme.objects.visible_to(AnonymousUser()).order_by("order", "pk")
-
-
-class ToolSitemap(RecordSitemap):
-    priority = 0.5
-
-    def items(self):
-        return Tool.objects.visible_to(AnonymousUser()).order_by("slug")
-
-
 SITEMAPS = {
     "pages": StaticViewSitemap,
-    "risk-areas": RiskAreaSitemap,
-    "components": CEPComponentSitemap,
-    "partners": PartnerSitemap,
-    "programmes": ProgrammeSitemap,
-    "tools": ToolSitemap,
+    "risk-areas": RecordSitemap(RiskArea, 0.7),
+    "components": RecordSitemap(CEPComponent, 0.7),
+    "partners": RecordSitemap(Partner, 0.4),
+    "programmes": RecordSitemap(Programme, 0.6),
+    "tools": RecordSitemap(Tool, 0.5),
 }
 
 
