@@ -19,11 +19,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.test_i18n import (
-    build_catalogue,
-    page_urls,
-    visible_text,
-)
+from tests.html import visible_text
+from tests.multilingual import build_catalogue, page_urls
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = BASE_DIR / "locale"
