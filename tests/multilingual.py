@@ -7,14 +7,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from tests.factories import (
-    make_component,
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
+from tests import factories
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]
@@ -33,7 +26,7 @@ def build_catalogue():
     The Customs Enforcement Network covers drugs and revenue, Operation Cocaine drugs
     only, the Valuation Guide revenue only.
     """
-    drugs = make_risk_area(
+    drugs = factories.make_risk_area(
         "Drugs",
         slug="drugs",
         **texts("name", "Drugs", "Drogues", "Drogas", "Наркотики", "المخدرات"),
@@ -54,12 +47,12 @@ def build_catalogue():
             "تكافح الجمارك الاتجار بالمخدرات.",
         ),
     )
-    revenue = make_risk_area(
+    revenue = factories.make_risk_area(
         "Revenue",
         slug="revenue",
         **texts("name", "Revenue", "Recettes", "Ingresos", "Доходы", "الإيرادات"),
     )
-    cocaine = make_threat(
+    cocaine = factories.make_threat(
         "Cocaine trafficking",
         slug="cocaine-trafficking",
         risk_area=drugs,
@@ -72,7 +65,7 @@ def build_catalogue():
             "تهريب الكوكايين",
         ),
     )
-    component = make_component(
+    component = factories.make_component(
         "Tools",
         slug="tools",
         **texts("name", "Tools", "Outils", "Herramientas", "Инструменты", "الأدوات"),
@@ -85,7 +78,7 @@ def build_catalogue():
             "الصكوك والإرشادات.",
         ),
     )
-    partner = make_partner(
+    partner = factories.make_partner(
         "United Nations Office on Drugs and Crime",
         slug="unodc",
         acronym="UNODC",
@@ -106,7 +99,7 @@ def build_catalogue():
             "وكالة الأمم المتحدة المعنية بالمخدرات والجريمة.",
         ),
     )
-    programme = make_programme(
+    programme = factories.make_programme(
         "Drugs and Precursors Programme",
         slug="drugs-and-precursors-programme",
         risk_areas=[drugs],
@@ -139,7 +132,7 @@ def build_catalogue():
         ),
         **texts("keywords", "cocaine", "cocaïne", "cocaína", "кокаин", "الكوكايين"),
     )
-    network = make_tool(
+    network = factories.make_tool(
         "Customs Enforcement Network",
         slug="customs-enforcement-network",
         acronym="CEN",
@@ -166,7 +159,7 @@ def build_catalogue():
             "قاعدة بيانات المضبوطات المشتركة بين الجمارك.",
         ),
     )
-    operation = make_tool(
+    operation = factories.make_tool(
         "Operation Cocaine",
         slug="operation-cocaine",
         kind="operation",
@@ -182,7 +175,7 @@ def build_catalogue():
             "عملية الكوكايين",
         ),
     )
-    guide = make_tool(
+    guide = factories.make_tool(
         "Valuation Guide",
         slug="valuation-guide",
         kind="guidance",

@@ -5,13 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from tests.factories import (
-    make_component,
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_tool,
-)
+from tests import factories
 from tests.html import parse_html
 from tests.multilingual import OTHER_LANGUAGES, build_catalogue, texts
 
@@ -31,19 +25,21 @@ def catalogue():
 def _english_only(kind):
     """A record of `kind` with English text only."""
     if kind == "programme":
-        record = make_programme(
+        record = factories.make_programme(
             "Cultural Heritage Programme",
             summary="Protects cultural goods.",
             description="Looted art.",
         )
     elif kind == "tool":
-        record = make_tool("Archeo", summary="Heritage platform.")
+        record = factories.make_tool("Archeo", summary="Heritage platform.")
     elif kind == "partner":
-        record = make_partner("INTERPOL", description="Police cooperation.")
+        record = factories.make_partner("INTERPOL", description="Police cooperation.")
     elif kind == "risk area":
-        record = make_risk_area("Security", summary="Weapons and explosives.")
+        record = factories.make_risk_area("Security", summary="Weapons and explosives.")
     else:
-        record = make_component("Partnerships", summary="Working with others.")
+        record = factories.make_component(
+            "Partnerships", summary="Working with others."
+        )
     return record
 
 
@@ -108,7 +104,7 @@ def test_fallback_notice_never_shows_in_english(client, catalogue, kind):
 def test_fallback_notice_shows_when_only_part_of_the_text_is_translated(
     client, catalogue
 ):
-    programme = make_programme(
+    programme = factories.make_programme(
         "Security Programme",
         summary="Weapons.",
         name_fr="Programme sécurité",
@@ -148,7 +144,7 @@ def test_fallback_text_is_marked_as_english_for_screen_readers(client, catalogue
 
 
 def test_fallback_notice_counts_keywords_shown_in_english(client, catalogue):
-    programme = make_programme(
+    programme = factories.make_programme(
         "Security Programme",
         keywords="weapons",
         **texts("name", "Security Programme", "Programme sécurité", "", "", ""),
@@ -164,7 +160,7 @@ def test_fallback_notice_counts_keywords_shown_in_english(client, catalogue):
     [("en", ""), ("fr", ""), ("es", ' lang="en" dir="ltr"')],
 )
 def test_fallback_lang_marks_only_text_shown_in_english(catalogue, language, expected):
-    programme = make_programme(
+    programme = factories.make_programme(
         "Security Programme",
         summary="Weapons.",
         **texts("name", "Security Programme", "Programme sécurité", "", "", ""),

@@ -10,13 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from programmes.models import Access, PublicationStatus
-from tests.factories import (
-    make_component,
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_tool,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -27,26 +21,28 @@ LANGUAGES = ["en", "fr", "es", "ru", "ar"]
 
 @pytest.fixture
 def catalogue():
-    revenue = make_risk_area(name="Revenue")
-    component = make_component(name="Tools")
-    partner = make_partner(name="UNODC")
-    programme = make_programme(
+    revenue = factories.make_risk_area(name="Revenue")
+    component = factories.make_component(name="Tools")
+    partner = factories.make_partner(name="UNODC")
+    programme = factories.make_programme(
         name="Revenue Programme",
         risk_areas=[revenue],
         partners=[partner],
         summary="Revenue assurance for member administrations.",
     )
-    tool = make_tool(
+    tool = factories.make_tool(
         name="Valuation Guide",
         kind="guidance",
         risk_areas=[revenue],
         components=[component],
         programmes=[programme],
     )
-    make_programme(name="Restricted Programme", access=Access.RESTRICTED)
-    make_programme(name="Draft Programme", publication_status=PublicationStatus.DRAFT)
-    make_tool(name="Restricted Tool", access=Access.RESTRICTED)
-    make_tool(name="Draft Tool", publication_status=PublicationStatus.DRAFT)
+    for make, kind in (
+        (factories.make_programme, "Programme"),
+        (factories.make_tool, "Tool"),
+    ):
+        make(name=f"Restricted {kind}", access=Access.RESTRICTED)
+        make(name=f"Draft {kind}", publication_status=PublicationStatus.DRAFT)
     return {
         "risk_area": revenue,
         "component": component,
