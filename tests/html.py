@@ -1,4 +1,4 @@
-"""Reading rendered HTML in tests: a small element tree and its text."""
+"""Reading rendered HTML in tests: a small element tree, its text and its links."""
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -20,6 +20,8 @@ VOID_TAGS = {
 }
 # Attributes a reader meets as text: read aloud or shown on hover or in a field.
 TEXT_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
+# Attributes that lead to another address.
+LINK_ATTRIBUTES = ("href", "src", "action")
 
 
 @dataclass
@@ -88,6 +90,16 @@ def parse_html(html):
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+def links_in(html):
+    """Every address the page points to (links, sources, form actions), in order."""
+    return [
+        node.attrs[name]
+        for node in parse_html(html).iter()
+        for name in LINK_ATTRIBUTES
+        if node.attrs.get(name)
+    ]
 
 
 def visible_text(html, language):
