@@ -92,14 +92,25 @@ def parse_html(html):
     return builder.root
 
 
+class _LinkCollector(HTMLParser):
+    """Only the links: a crawl reads thousands of pages and needs no tree."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        self.links += [
+            value for name, value in attrs if name in LINK_ATTRIBUTES and value
+        ]
+
+
 def links_in(html):
     """Every address the page points to (links, sources, form actions), in order."""
-    return [
-        node.attrs[name]
-        for node in parse_html(html).iter()
-        for name in LINK_ATTRIBUTES
-        if node.attrs.get(name)
-    ]
+    collector = _LinkCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.links
 
 
 def visible_text(html, language):

@@ -1,5 +1,6 @@
 """What a response carries, and the words in it that betray a secret record."""
 
+import functools
 import html
 import json
 import re
@@ -78,12 +79,17 @@ def same_site(link, base):
     return f"{path}?{query}" if query else path
 
 
+@functools.cache
+def set_language_path():
+    return reverse("set_language")
+
+
 def skipped(url):
     path = urlsplit(url).path
     return (
         path.startswith(("/admin/", settings.STATIC_URL.join("//"), "/static/"))
         or any(path.endswith(f"/{name}/") for name in ("logout",))
-        or path == reverse("set_language")
+        or path == set_language_path()
     )
 
 
