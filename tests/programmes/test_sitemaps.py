@@ -1,52 +1,48 @@
+"""sitemap.xml and robots.txt."""
+
 import datetime
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from programmes.models import Access, PublicationStatus
-from tests.factories import (
-    make_component,
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_tool,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-ATOM = "{http://www.w3.org/2005/Atom}"
 LANGUAGES = ["en", "fr", "es", "ru", "ar"]
 
 
 @pytest.fixture
 def catalogue():
-    revenue = make_risk_area(name="Revenue")
-    component = make_component(name="Tools")
-    partner = make_partner(name="UNODC")
-    programme = make_programme(
+    revenue = factories.make_risk_area(name="Revenue")
+    component = factories.make_component(name="Tools")
+    partner = factories.make_partner(name="UNODC")
+    programme = factories.make_programme(
         name="Revenue Programme",
         risk_areas=[revenue],
         partners=[partner],
         summary="Revenue assurance for member administrations.",
     )
-    tool = make_tool(
+    tool = factories.make_tool(
         name="Valuation Guide",
         kind="guidance",
         risk_areas=[revenue],
         components=[component],
         programmes=[programme],
     )
-    make_programme(name="Restricted Programme", access=Access.RESTRICTED)
-    make_programme(name="Draft Programme", publication_status=PublicationStatus.DRAFT)
-    make_tool(name="Restricted Tool", access=Access.RESTRICTED)
-    make_tool(name="Draft Tool", publication_status=PublicationStatus.DRAFT)
+    for make, kind in (
+        (factories.make_programme, "Programme"),
+        (factories.make_tool, "Tool"),
+    ):
+        make(name=f"Restricted {kind}", access=Access.RESTRICTED)
+        make(name=f"Draft {kind}", publication_status=PublicationStatus.DRAFT)
     return {
         "risk_area": revenue,
         "component": component,
@@ -214,73 +210,3 @@ def test_robots_txt_keeps_crawlers_out_of_admin_accounts_previews_and_exports(
 
     assert [url for url in kept_out if not blocked(rules, url)] == []
     assert [url for url in let_in if blocked(rules, url)] == []
-
-
-def feed_entries(response):
-    root = ET.fromstring(response.content)
-    return [
-        {
-            "title": entry.find(f"{ATOM}title").text,
-            "link": urlsplit(entry.find(f"{ATOM}link").get("href")).path,
-            "updated": entry.find(f"{ATOM}updated").text,
-        }
-        for entry in root.iter(f"{ATOM}entry")
-    ]
-
-
-def test_feed_lists_published_public_records_newest_first(client, catalogue):
-    tool = catalogue["tool"]
-    type(tool).objects.filter(pk=tool.pk).update(
-        updated=timezone.now() + timezone.timedelta(days=1)
-    )
-
-    response = client.get(reverse("updates-feed"))
-
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/atom+xml")
-    assert [entry["link"] for entry in feed_entries(response)] == [
-        "/tools/valuation-guide/",
-        "/programmes/revenue-programme/",
-    ]
-    assert "Revenue assurance for member administrations." in response.content.decode()
-
-
-def test_feed_leaves_out_drafts_and_restricted_records_even_for_members(
-    client, member, catalogue
-):
-    client.force_login(member)
-
-    response = client.get(reverse("updates-feed"))
-
-    text = response.content.decode()
-    assert len(feed_entries(response)) == 2
-    for name in (
-        "Restricted Programme",
-        "Draft Programme",
-        "Restricted Tool",
-        "Draft Tool",
-    ):
-        assert name not in text
-
-
-def test_feed_in_french_links_to_french_pages(client, catalogue):
-    programme = catalogue["programme"]
-    programme.name_fr = "Programme Recettes"
-    programme.save()
-
-    response = client.get("/fr/feeds/updates/")
-
-    entries = feed_entries(response)
-    assert "/fr/programmes/revenue-programme/" in [entry["link"] for entry in entries]
-    assert any(entry["title"].startswith("Programme Recettes") for entry in entries)
-
-
-def test_feed_link_tag_points_to_the_feed_of_the_current_language(rf):
-    request = rf.get("/fr/")
-
-    with translation.override("fr"):
-        tag = render_to_string("includes/feed_link.html", request=request)
-
-    assert 'rel="alternate"' in tag
-    assert 'type="application/atom+xml"' in tag
-    assert 'href="/fr/feeds/updates/"' in tag

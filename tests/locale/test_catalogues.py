@@ -7,121 +7,27 @@ it. And pages rendered in French, Spanish, Russian or Arabic show no English
 interface text.
 """
 
-import gettext
 import os
 import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 
-from tests.test_i18n import (
-    build_catalogue,
-    page_urls,
-    visible_text,
-)
+from tests.html import visible_text
+from tests.multilingual import build_catalogue, page_urls
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = BASE_DIR / "locale"
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
-ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a"}
 # Copied into a scratch directory for makemessages: the code and the templates.
 SOURCE_ITEMS = ("cep_portal", "risk_areas", "programmes", "templates", "manage.py")
 # Interface strings this short are often the same word in English and elsewhere.
 MIN_CHECKED_LENGTH = 12
-
-
-# A small .po reader -------------------------------------------------------------
-
-
-@dataclass
-class Entry:
-    msgid: str = ""
-    msgctxt: str | None = None
-    msgid_plural: str | None = None
-    msgstr: dict = field(default_factory=dict)  # {plural index: text}
-    flags: set = field(default_factory=set)
-    line: int = 0
-
-    @property
-    def is_header(self):
-        return self.msgid == "" and self.msgctxt is None
-
-    @property
-    def key(self):
-        return (self.msgctxt, self.msgid)
-
-    @property
-    def label(self):
-        context = f" (context {self.msgctxt!r})" if self.msgctxt is not None else ""
-        return f"line {self.line}: {self.msgid!r}{context}"
-
-
-def _unquote(text):
-    text = text.strip()
-    if not (len(text) >= 2 and text[0] == '"' and text[-1] == '"'):
-        raise ValueError(f"not a quoted string: {text!r}")
-    return re.sub(r"\\(.)", lambda m: ESCAPES.get(m[1], m[1]), text[1:-1])
-
-
-def read_po(path):
-    """The entries of a .po file, obsolete ones (#~) left out."""
-    entries = []
-    entry = Entry()
-    target = None  # (attribute, plural index) the next continuation line extends
-
-    def finish():
-        nonlocal entry, target
-        if target is not None:
-            entries.append(entry)
-        entry, target = Entry(), None
-
-    for number, raw in enumerate(
-        Path(path).read_text(encoding="utf-8").splitlines(), 1
-    ):
-        line = raw.strip()
-        if not line or line.startswith("#~"):
-            if not line:
-                finish()
-            continue
-        if line.startswith("#,"):
-            if target is not None:
-                finish()
-            entry.flags |= {flag.strip() for flag in line[2:].split(",")}
-            continue
-        if line.startswith("#"):
-            if target is not None and target[0] == "msgstr":
-                finish()
-            continue
-        keyword, _space, rest = line.partition(" ")
-        if line.startswith('"'):
-            if target is None:
-                raise ValueError(f"{path}:{number}: text outside an entry")
-            name, index = target
-            if name == "msgstr":
-                entry.msgstr[index] += _unquote(line)
-            else:
-                setattr(entry, name, getattr(entry, name) + _unquote(line))
-            continue
-        if keyword in ("msgctxt", "msgid") and target and target[0] == "msgstr":
-            finish()
-        if not entry.line:
-            entry.line = number
-        if keyword in ("msgctxt", "msgid", "msgid_plural"):
-            setattr(entry, keyword, _unquote(rest))
-            target = (keyword, None)
-        elif match := re.fullmatch(r"msgstr(?:\[(\d+)\])?", keyword):
-            index = int(match[1] or 0)
-            entry.msgstr[index] = _unquote(rest)
-            target = ("msgstr", index)
-        else:
-            raise ValueError(f"{path}:{number}: unexpected line {raw!r}")
-    finish()
-    return entries
 
 
 def po_path(language):
@@ -129,16 +35,38 @@ def po_path(language):
 
 
 def catalogue_entries(language):
+    """The language's .po file, as polib reads it (the header in `metadata`)."""
     path = po_path(language)
     if not path.exists():
         pytest.fail(f"{path.relative_to(BASE_DIR)} is missing: run `make messages`.")
-    return read_po(path)
+    return polib.pofile(str(path))
 
 
-def plural_count(entries):
-    header = next((entry for entry in entries if entry.is_header), None)
-    text = header.msgstr.get(0, "") if header else ""
-    match = re.search(r"nplurals\s*=\s*(\d+)", text)
+def messages(catalogue):
+    """The entries of a catalogue, obsolete ones (#~) left out."""
+    return [entry for entry in catalogue if not entry.obsolete]
+
+
+def key_of(entry):
+    return (entry.msgctxt, entry.msgid)
+
+
+def described(entry):
+    context = f" (context {entry.msgctxt!r})" if entry.msgctxt is not None else ""
+    return f"{entry.msgid!r}{context}"
+
+
+def translations_of(entry):
+    """The entry's msgstr, or each of its plural forms."""
+    if entry.msgid_plural:
+        return [text for _index, text in sorted(entry.msgstr_plural.items())]
+    return [entry.msgstr]
+
+
+def plural_count(catalogue):
+    match = re.search(
+        r"nplurals\s*=\s*(\d+)", catalogue.metadata.get("Plural-Forms", "")
+    )
     return int(match[1]) if match else None
 
 
@@ -149,61 +77,40 @@ def gettext_command(name):
 # Every message translated ---------------------------------------------------------
 
 
-def test_po_reader_reads_plurals_contexts_flags_and_continuations(tmp_path):
-    path = tmp_path / "django.po"
-    path.write_text(
-        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=3;\\n"\n\n'
-        '#, python-format\nmsgid "%(n)s tool"\nmsgid_plural "%(n)s tools"\n'
-        'msgstr[0] "a"\nmsgstr[1] ""\nmsgstr[2] "c"\n\n'
-        'msgctxt "menu"\nmsgid ""\n"Long "\n"text \\"quoted\\""\nmsgstr "x"\n\n'
-        '#~ msgid "gone"\n#~ msgstr "parti"\n',
-        encoding="utf-8",
-    )
-
-    header, plural, context = read_po(path)
-
-    assert plural_count([header]) == 3
-    assert plural.msgid_plural == "%(n)s tools"
-    assert plural.msgstr == {0: "a", 1: "", 2: "c"}
-    assert "python-format" in plural.flags
-    assert context.key == ("menu", 'Long text "quoted"')
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_po_header_names_the_language_and_its_plural_forms(language):
-    entries = catalogue_entries(language)
-    header = next((entry for entry in entries if entry.is_header), None)
+    catalogue = catalogue_entries(language)
+    header = catalogue.metadata
 
-    assert header is not None, f"{language}: the .po has no header entry"
-    text = header.msgstr.get(0, "")
+    assert header, f"{language}: the .po has no header entry"
     problems = []
-    if "fuzzy" in header.flags:
+    if catalogue.metadata_is_fuzzy:
         problems.append("the header is marked fuzzy (remove `#, fuzzy`)")
-    if not re.search(rf"^Language: {language}\b", text, re.M):
+    if not re.match(rf"{language}\b", header.get("Language", "")):
         problems.append(f"the header lacks `Language: {language}`")
-    if plural_count(entries) is None:
+    if plural_count(catalogue) is None:
         problems.append("the header lacks `Plural-Forms: nplurals=...`")
-    if "charset=UTF-8" not in text:
+    if "charset=UTF-8" not in header.get("Content-Type", ""):
         problems.append("the header lacks `charset=UTF-8`")
     assert not problems, f"{po_path(language)}: " + "; ".join(problems)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_po_translates_every_message(language):
-    entries = catalogue_entries(language)
-    plurals = plural_count(entries) or 2
+    catalogue = catalogue_entries(language)
+    plurals = plural_count(catalogue) or 2
     problems = []
-    for entry in entries:
-        if entry.is_header:
-            continue
-        if "fuzzy" in entry.flags:
-            problems.append(f"{entry.label}: marked fuzzy")
-        elif entry.msgid_plural is not None:
-            missing = [index for index in range(plurals) if not entry.msgstr.get(index)]
+    for entry in messages(catalogue):
+        label = f"line {entry.linenum}: {described(entry)}"
+        if entry.fuzzy:
+            problems.append(f"{label}: marked fuzzy")
+        elif entry.msgid_plural:
+            forms = entry.msgstr_plural
+            missing = [index for index in range(plurals) if not forms.get(index)]
             if missing:
-                problems.append(f"{entry.label}: empty plural form(s) {missing}")
-        elif not entry.msgstr.get(0):
-            problems.append(f"{entry.label}: empty msgstr")
+                problems.append(f"{label}: empty plural form(s) {missing}")
+        elif not entry.msgstr:
+            problems.append(f"{label}: empty msgstr")
 
     assert not problems, (
         f"{po_path(language).relative_to(BASE_DIR)}: "
@@ -216,7 +123,7 @@ def test_po_translates_every_message(language):
 
 @pytest.fixture(scope="module")
 def source_messages(tmp_path_factory):
-    """{(msgctxt, msgid)} that makemessages finds in a scratch copy of the source.
+    """{(msgctxt, msgid): entry} that makemessages finds in a copy of the source.
 
     makemessages writes temporary files beside the templates it reads, so it runs
     on a copy, never on the working tree.
@@ -261,15 +168,15 @@ def source_messages(tmp_path_factory):
     assert result.returncode == 0, result.stderr
     pot = root / "locale" / "django.pot"
     assert pot.exists(), f"makemessages wrote no django.pot: {result.stderr}"
-    return {entry.key: entry for entry in read_po(pot) if not entry.is_header}
+    return {key_of(entry): entry for entry in messages(polib.pofile(str(pot)))}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_po_holds_every_message_marked_in_the_source(language, source_messages):
-    held = {entry.key for entry in catalogue_entries(language)}
+    held = {key_of(entry) for entry in messages(catalogue_entries(language))}
 
     missing = [
-        entry.label.split(": ", 1)[1]
+        described(entry)
         for key, entry in sorted(source_messages.items(), key=lambda i: str(i[0]))
         if key not in held
     ]
@@ -284,13 +191,12 @@ def test_po_holds_every_message_marked_in_the_source(language, source_messages):
 # Compiled ---------------------------------------------------------------------------
 
 
-def _compiled_catalogue(path):
-    with open(path, "rb") as handle:
-        translations = gettext.GNUTranslations(handle)
+def compiled_messages(path):
+    """{(msgctxt, msgid): translations} of a .mo file, untranslated ones left out."""
     return {
-        key: value
-        for key, value in translations._catalog.items()
-        if key != "" and value != ""
+        key_of(entry): translations_of(entry)
+        for entry in polib.mofile(str(path))
+        if entry.msgid and any(translations_of(entry))
     }
 
 
@@ -317,7 +223,7 @@ def test_mo_is_compiled_from_the_current_po(language, tmp_path):
     )
 
     assert result.returncode == 0, f"msgfmt rejects {po}:\n{result.stderr}"
-    committed, current = _compiled_catalogue(mo), _compiled_catalogue(fresh)
+    committed, current = compiled_messages(mo), compiled_messages(fresh)
     stale = sorted(
         repr(key)
         for key in committed.keys() | current.keys()
@@ -339,6 +245,15 @@ def _fragments(msgid):
     return [" ".join(piece.split()) for piece in pieces if piece.strip()]
 
 
+def all_translations(language):
+    """Every translated text of the language's catalogue, in one string."""
+    return " ".join(
+        text
+        for entry in messages(catalogue_entries(language))
+        for text in translations_of(entry)
+    )
+
+
 def english_interface_strings(language):
     """English texts the catalogue translates into something else.
 
@@ -346,13 +261,12 @@ def english_interface_strings(language):
     message that some translation keeps word for word (a proper name such as a
     programme's) is left out too.
     """
-    entries = [e for e in catalogue_entries(language) if not e.is_header]
-    translations = " ".join(text for e in entries for text in e.msgstr.values())
+    translations = all_translations(language)
     strings = set()
-    for entry in entries:
-        if "fuzzy" in entry.flags or not all(entry.msgstr.values()):
+    for entry in messages(catalogue_entries(language)):
+        if entry.fuzzy or not all(translations_of(entry)):
             continue
-        if entry.msgstr.get(0) == entry.msgid:
+        if translations_of(entry)[0] == entry.msgid:
             continue
         for source in filter(None, (entry.msgid, entry.msgid_plural)):
             for piece in _fragments(source):
@@ -415,9 +329,7 @@ def catalogue(db):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translated_pages_show_no_english_interface_text(client, catalogue, language):
     strings = english_interface_strings(language)
-    translations = " ".join(
-        text for entry in catalogue_entries(language) for text in entry.msgstr.values()
-    )
+    translations = all_translations(language)
     words = [
         word
         for word in COMMON_ENGLISH_WORDS

@@ -1,0 +1,86 @@
+"""Every address of the site, as each reader: no word of a hidden record.
+
+Every URL pattern, filled with every record's slug, in every language, plus
+every filter value, search query and export format, plus every same-site link
+found on the pages. Asking for a secret record must answer exactly as asking for
+one that was never there.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import resolve, reverse
+
+from tests.leaks.harness.crawler import crawl
+from tests.leaks.harness.records import SECRETS, secrets_hidden_from
+from tests.leaks.harness.seeds import (
+    REQUIRED_PAGES,
+    Seed,
+    pattern_seeds,
+    query_seeds,
+    require,
+    url_patterns,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("channel", sorted(REQUIRED_PAGES))
+def test_public_channel_is_registered(channel):
+    require(channel)
+
+
+@pytest.mark.slow
+def test_crawl_as_anonymous_shows_no_restricted_or_draft_word(client, catalogue):
+    hidden = secrets_hidden_from("anonymous")
+    seeds = pattern_seeds(hidden) + query_seeds(client, hidden)
+
+    result = crawl(client, hidden, seeds)
+
+    assert not result.problems, result.report()
+
+
+# Signed-in readers: every pattern in English and one other language, with the
+# search words and secret values in that language.
+@pytest.mark.slow
+@pytest.mark.parametrize(("reader", "language"), [("outsider", "ar"), ("member", "fr")])
+def test_crawl_signed_in_shows_no_word_of_a_record_hidden_from_the_reader(
+    reader, language, reader_client, catalogue
+):
+    client = reader_client(reader)
+    hidden = secrets_hidden_from(reader)
+    seeds = pattern_seeds(hidden, ["en", language]) + query_seeds(
+        client, hidden, [language], thorough=False
+    )
+
+    result = crawl(client, hidden, seeds, languages=["en", language])
+
+    assert not result.problems, result.report()
+
+
+def test_crawl_notices_a_record_shown_to_the_wrong_reader(
+    client, catalogue, monkeypatch
+):
+    # The crawl itself must be able to fail: with visibility switched off, the
+    # secret words show and the secret pages answer.
+    monkeypatch.setattr(
+        "programmes.models.EditorialQuerySet.visible_to", lambda self, user: self.all()
+    )
+    seeds = [Seed(reverse("programmes:programme-list"))] + [
+        Seed(reverse("programmes:tool-detail", kwargs={"slug": secret.slug}), "missing")
+        for secret in SECRETS.values()
+        if secret.kind == "tool"
+    ]
+
+    result = crawl(client, secrets_hidden_from("anonymous"), seeds, follow=False)
+
+    assert any("zyxquartzrp" in problem for problem in result.problems)
+    assert any("not 404" in problem for problem in result.problems)
+
+
+def test_crawl_reaches_every_url_pattern_of_the_site(client, catalogue):
+    seeds = pattern_seeds(secrets_hidden_from("anonymous"), ["en"])
+
+    reached = {resolve(urlsplit(seed.url).path).view_name for seed in seeds}
+
+    assert reached == {name for name, _pattern in url_patterns()}
