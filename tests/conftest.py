@@ -21,6 +21,12 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    # Test users' passwords guard nothing: the production hasher would only cost time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     with translation.override("en"):
         yield

@@ -28,10 +28,3 @@ def reader_client(request, client):
         return client
 
     return sign_in
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(settings):
-    # The readers sign in with force_login: their passwords are never checked, so
-    # hashing them with the slow production hasher would only cost time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
