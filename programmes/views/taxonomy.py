@@ -71,6 +71,7 @@ class RiskAreaDetailView(OldSlugRedirectMixin, DetailView):
         return super().get_context_data(
             primary_coverage=[c for c in programme_coverage if c.level == "primary"],
             supporting_coverage=[c for c in programme_coverage if c.level != "primary"],
+            tool_coverage=tool_coverage,
             tool_total=len(tool_coverage),
             component_groups=groups,
             unassigned_coverage=[

@@ -167,7 +167,7 @@ def test_home_counts_only_visible_records(reader, reader_client, catalogue):
 def test_cross_table_counts_only_visible_tools(reader, page, reader_client, catalogue):
     response = reader_client(reader).get(reverse(page))
 
-    cells = cross_table_counts(response.context["matrix"])
+    cells = cross_table_counts(response.context["cross_table"]["rows"])
     assert cells == expected_cross_table(reader, cells)
     assert cells[("security", "operations")] == (1 if reader == "member" else 0)
 
