@@ -46,6 +46,15 @@ def count_visible(relation, user):
     return Count(relation, filter=condition, distinct=True)
 
 
+def with_record_counts(queryset, user):
+    """`queryset` (risk areas, partners) with the programmes and tools `user` may
+    see counted, as `programme_count` and `tool_count`."""
+    return queryset.annotate(
+        programme_count=count_visible("programmes", user),
+        tool_count=count_visible("tools", user),
+    )
+
+
 class EditorialQuerySet(CatalogueQuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)

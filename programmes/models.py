@@ -22,6 +22,7 @@ from .editorial import (
     can_view_restricted,
     count_visible,
     visible,
+    with_record_counts,
 )
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "ToolCoverage",
     "can_view_restricted",
     "count_visible",
+    "with_record_counts",
 ]
 
 

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 from risk_areas.models import CEPComponent, RiskArea
 
 from ..coverage import cross_table
-from ..models import Partner, Programme, Tool, count_visible
+from ..models import Partner, Programme, Tool, count_visible, with_record_counts
 
 
 class HomeView(TemplateView):
@@ -13,12 +13,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        risk_areas = list(
-            RiskArea.objects.annotate(
-                programme_count=count_visible("programmes", user),
-                tool_count=count_visible("tools", user),
-            )
-        )
+        risk_areas = list(with_record_counts(RiskArea.objects.all(), user))
         components = list(
             CEPComponent.objects.annotate(tool_count=count_visible("tools", user))
         )

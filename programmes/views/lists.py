@@ -9,7 +9,7 @@ from risk_areas.languages import translated
 
 from ..exports import ProgrammeExporter, ToolExporter
 from ..filters import ProgrammeFilter, ToolFilter
-from ..models import Partner, Programme, Tool, count_visible
+from ..models import Partner, Programme, Tool, with_record_counts
 from .downloads import DownloadMixin
 
 
@@ -114,10 +114,9 @@ class PartnerListView(ListView):
 
     def get_queryset(self):
         user = self.request.user
-        return Partner.objects.annotate(
-            programme_count=count_visible("programmes", user),
-            tool_count=count_visible("tools", user),
-        ).order_by(translated("name"))
+        return with_record_counts(Partner.objects.all(), user).order_by(
+            translated("name")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

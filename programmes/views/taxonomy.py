@@ -11,7 +11,14 @@ from risk_areas.models import CEPComponent, RiskArea, Threat
 from risk_areas.slugs import OldSlugRedirectMixin
 
 from ..coverage import cross_table
-from ..models import Programme, ProgrammeCoverage, Tool, ToolCoverage, count_visible
+from ..models import (
+    Programme,
+    ProgrammeCoverage,
+    Tool,
+    ToolCoverage,
+    count_visible,
+    with_record_counts,
+)
 
 
 class RiskAreaListView(ListView):
@@ -20,10 +27,9 @@ class RiskAreaListView(ListView):
 
     def get_queryset(self):
         user = self.request.user
-        return RiskArea.objects.annotate(
-            programme_count=count_visible("programmes", user),
-            tool_count=count_visible("tools", user),
-        ).prefetch_related("threats")
+        return with_record_counts(RiskArea.objects.all(), user).prefetch_related(
+            "threats"
+        )
 
 
 class RiskAreaDetailView(OldSlugRedirectMixin, DetailView):
