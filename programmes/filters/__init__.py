@@ -12,9 +12,7 @@ The search runs once, on the base queryset: the count, the page and every facet
 start from its result.
 """
 
-from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Count, FloatField, Q, Value
+from django.db.models import FloatField, Q, Value
 from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -22,18 +20,17 @@ from django_filters import (
     CharFilter,
     ChoiceFilter,
     FilterSet,
-    ModelChoiceFilter,
     ModelMultipleChoiceFilter,
-    fields,
 )
 
 from risk_areas.languages import translated
 from risk_areas.models import CEPComponent, RiskArea
 from risk_areas.slugs import SlugRenamed, resolve_old_slugs
 
-from .editorial import visible
-from .models import Partner, Programme, Tool
-from .search import clean_query, parse_query, search_queryset
+from ..editorial import visible
+from ..models import Partner, Programme, Tool
+from ..search import clean_query, parse_query, search_queryset
+from .options import Facet, facet_counts, slug_filter
 
 # Look-ups of old slugs per request: no real link carries more, a crafted one may.
 MAX_OLD_SLUGS = 50
@@ -59,90 +56,6 @@ def search_filter(queryset, q):
     if parse_query(q).is_empty:
         return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     return search_queryset(queryset, q)
-
-
-def facet_counts(queryset, path, condition=None):
-    """{value of `path`: number of records of `queryset`} in one grouped query."""
-    records = queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
-    if condition is not None:
-        records = records.filter(condition)
-    rows = records.order_by().values_list(path).annotate(Count("pk", distinct=True))
-    return {value: count for value, count in rows if value is not None}
-
-
-class Facet:
-    """One filter's options, each with the number of results choosing it would give."""
-
-    # Longer lists of single choices show as a drop-down rather than radio buttons.
-    MAX_RADIOS = 10
-
-    def __init__(self, name, label, options, multiple):
-        self.name = name
-        self.label = label
-        self.options = options  # [{"value", "label", "count", "selected"}]
-        self.multiple = multiple
-
-    def __iter__(self):
-        return iter(self.options)
-
-    @property
-    def widget(self):
-        if self.multiple:
-            return "checkbox"
-        return "select" if len(self.options) > self.MAX_RADIOS else "radio"
-
-    @property
-    def is_active(self):
-        return any(option["selected"] for option in self.options)
-
-
-class OptionsField:
-    """A model choice field checked against the options its FilterSet has read
-    already (to show them with their counts), so validating costs no query."""
-
-    def __init__(self, *args, options=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.options = {record.slug: record for record in options}
-
-    def record(self, value):
-        if value not in self.options:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return self.options[value]
-
-
-class SlugChoiceField(OptionsField, fields.ModelChoiceField):
-    def to_python(self, value):
-        return None if value in self.empty_values else self.record(value)
-
-
-class SlugMultipleChoiceField(OptionsField, fields.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        return [self.record(item) for item in value]
-
-
-class SlugFilter(ModelChoiceFilter):
-    field_class = SlugChoiceField
-
-
-class SlugMultipleFilter(ModelMultipleChoiceFilter):
-    field_class = SlugMultipleChoiceField
-
-
-def slug_filter(model, label, *, multiple=False, queryset=None):
-    """A filter on records named by slug, offering `queryset` (default: every one)."""
-    kind = SlugMultipleFilter if multiple else SlugFilter
-    widget = forms.CheckboxSelectMultiple if multiple else forms.Select
-    return kind(
-        method="filter_link",
-        label=label,
-        to_field_name="slug",
-        queryset=queryset or (lambda request: model.objects.all()),
-        widget=widget,
-    )
 
 
 class CatalogueFilter(FilterSet):

@@ -1,0 +1,91 @@
+"""The lists' filter options: slug filters checked against options already read,
+and each filter's options with the number of results choosing one would give."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter, fields
+
+
+def facet_counts(queryset, path, condition=None):
+    """{value of `path`: number of records of `queryset`} in one grouped query."""
+    records = queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
+    if condition is not None:
+        records = records.filter(condition)
+    rows = records.order_by().values_list(path).annotate(Count("pk", distinct=True))
+    return {value: count for value, count in rows if value is not None}
+
+
+class Facet:
+    """One filter's options, each with the number of results choosing it would give."""
+
+    # Longer lists of single choices show as a drop-down rather than radio buttons.
+    MAX_RADIOS = 10
+
+    def __init__(self, name, label, options, multiple):
+        self.name = name
+        self.label = label
+        self.options = options  # [{"value", "label", "count", "selected"}]
+        self.multiple = multiple
+
+    def __iter__(self):
+        return iter(self.options)
+
+    @property
+    def widget(self):
+        if self.multiple:
+            return "checkbox"
+        return "select" if len(self.options) > self.MAX_RADIOS else "radio"
+
+    @property
+    def is_active(self):
+        return any(option["selected"] for option in self.options)
+
+
+class OptionsField:
+    """A model choice field checked against the options its FilterSet has read
+    already (to show them with their counts), so validating costs no query."""
+
+    def __init__(self, *args, options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = {record.slug: record for record in options}
+
+    def record(self, value):
+        if value not in self.options:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return self.options[value]
+
+
+class SlugChoiceField(OptionsField, fields.ModelChoiceField):
+    def to_python(self, value):
+        return None if value in self.empty_values else self.record(value)
+
+
+class SlugMultipleChoiceField(OptionsField, fields.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        return [self.record(item) for item in value]
+
+
+class SlugFilter(ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class SlugMultipleFilter(ModelMultipleChoiceFilter):
+    field_class = SlugMultipleChoiceField
+
+
+def slug_filter(model, label, *, multiple=False, queryset=None):
+    """A filter on records named by slug, offering `queryset` (default: every one)."""
+    kind = SlugMultipleFilter if multiple else SlugFilter
+    widget = forms.CheckboxSelectMultiple if multiple else forms.Select
+    return kind(
+        method="filter_link",
+        label=label,
+        to_field_name="slug",
+        queryset=queryset or (lambda request: model.objects.all()),
+        widget=widget,
+    )
