@@ -15,12 +15,10 @@ import json
 from collections import defaultdict
 from datetime import date
 
-from django.contrib import messages
 from django.db.models import ManyToManyField, QuerySet
-from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import translation
 from django.utils.http import http_date
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from risk_areas.models import CEPComponent, RiskArea, Threat
@@ -77,24 +75,6 @@ def catalogue_updated(user=None):
         for model in CATALOGUE_MODELS
     ]
     return stamps[0].union(*stamps[1:], all=True).order_by("-updated").first()
-
-
-def requested_format(request):
-    """ "csv" or "json" when the query string asks for a download, else None.
-
-    An unknown format leaves the page as it is, with a message saying so.
-    """
-    value = request.GET.get("format", "")
-    if not value:
-        return None
-    if value in EXPORT_FORMATS:
-        return value
-    messages.warning(
-        request,
-        _("Unknown download format “%(value)s”: choose CSV or JSON.")
-        % {"value": Truncator(value.replace("\x00", "")).chars(20)},
-    )
-    return None
 
 
 def filters_of(query):
@@ -631,30 +611,3 @@ def export_response(exporter, sources, export_format, filters=None):
     if updated is not None:
         response["Last-Modified"] = http_date(updated.timestamp())
     return response
-
-
-class ExportMixin:
-    """`?format=csv|json` on a list: the page's filtered, sorted list, unpaginated.
-
-    The export goes through the page's own FilterSet (`get_filterset()`), so its
-    filters, the values it ignores and its order are the page's. Only the
-    rendering (facets, pagination, template) is skipped.
-    """
-
-    exporter_class = None
-
-    def get(self, request, *args, **kwargs):
-        self.export_format = requested_format(request)
-        if self.export_format is None:
-            return super().get(request, *args, **kwargs)
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        redirect_query = getattr(self.filterset, "redirect_query", None)
-        if redirect_query is not None:
-            # A renamed record's old slug: the same download, under the current slug.
-            return HttpResponsePermanentRedirect(f"{request.path}?{redirect_query}")
-        return export_response(
-            self.exporter_class(request),
-            [self.filterset.qs],
-            self.export_format,
-            filters_of(self.filterset.data),
-        )
