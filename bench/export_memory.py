@@ -143,7 +143,8 @@ def measure(limit, export_format):
         rows = ToolFilter(QueryDict(), queryset, request=request).qs
         tracemalloc.start()
         started = time.perf_counter()
-        response = export_response(ToolExporter(request), [rows], export_format)
+        exporter = ToolExporter(request.user, export_format, origin="http://localhost")
+        response = export_response(exporter, [rows])
         size = sum(len(chunk) for chunk in response.streaming_content)
         elapsed = time.perf_counter() - started
         _current, peak = tracemalloc.get_traced_memory()

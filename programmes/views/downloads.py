@@ -1,13 +1,17 @@
 """`?format=csv|json` on a page: the same records as shown, as a download.
 
-Whether a request is a download is decided first, before any page work.
+Whether a request is a download is decided first, before any page work; the
+exporters get the reader and the format, never the request.
 """
 
 from django.contrib import messages
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from ..exports import EXPORT_FORMATS, export_response, filters_of
+from ..exports import EXPORT_FORMATS, export_response
+
+# Query-string parameters that shape the page, not the records.
+NOT_FILTERS = ("format", "page")
 
 
 def requested_format(request):
@@ -27,6 +31,26 @@ def requested_format(request):
     return None
 
 
+def filters_of(query):
+    """{parameter: [values]} of a query string, without format and page."""
+    return {
+        name: [value for value in query.getlist(name) if value]
+        for name in query
+        if name not in NOT_FILTERS and any(query.getlist(name))
+    }
+
+
+def download(request, exporter_class, export_format, querysets, filters, **options):
+    """The streaming download of `querysets` for the reader of `request`."""
+    exporter = exporter_class(
+        request.user,
+        export_format,
+        origin=f"{request.scheme}://{request.get_host()}",
+        **options,
+    )
+    return export_response(exporter, querysets, filters)
+
+
 class DownloadMixin:
     """A filtered list's download: the page's own FilterSet, unpaginated.
 
@@ -41,9 +65,10 @@ class DownloadMixin:
         if export_format is None:
             return super().get(request, *args, **kwargs)
         filterset = self.get_filterset(self.get_filterset_class())
-        return export_response(
-            self.exporter_class(request),
-            [filterset.qs],
+        return download(
+            request,
+            self.exporter_class,
             export_format,
+            [filterset.qs],
             filters_of(filterset.data),
         )

@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
-from programmes.exports import catalogue_updated, neutralise, search_export_response
+from programmes.exports import catalogue_updated, neutralise
 from programmes.models import Access, Programme, PublicationStatus, Tool
 from tests.factories import (
     make_component,
@@ -382,14 +382,14 @@ def test_coverage_page_links_to_its_downloads(client, catalogue):
 # Search export --------------------------------------------------------------------
 
 
-def search_download(rf, user, q, export_format="csv"):
-    request = rf.get("/search/", {"q": q, "format": export_format})
-    request.user = user
-    return search_export_response(request, q, export_format)
+def search_download(client, user, q, export_format="csv"):
+    if user.is_authenticated:
+        client.force_login(user)
+    return download(client, "programmes:search", q=q, format=export_format)
 
 
-def test_search_export_has_every_visible_match(rf, catalogue):
-    response = search_download(rf, AnonymousUser(), "guide")
+def test_search_export_has_every_visible_match(client, catalogue):
+    response = search_download(client, AnonymousUser(), "guide")
 
     assert isinstance(response, StreamingHttpResponse)
     rows = csv_rows(response)
@@ -400,9 +400,11 @@ def test_search_export_has_every_visible_match(rf, catalogue):
     )
 
 
-def test_search_export_shows_restricted_to_member_only(rf, catalogue, member, outsider):
+def test_search_export_shows_restricted_to_member_only(
+    client, catalogue, member, outsider
+):
     names = {
-        user: [row["Name"] for row in csv_rows(search_download(rf, user, "guide"))]
+        user: [row["Name"] for row in csv_rows(search_download(client, user, "guide"))]
         for user in (member, outsider)
     }
 
@@ -410,8 +412,10 @@ def test_search_export_shows_restricted_to_member_only(rf, catalogue, member, ou
     assert names[outsider] == ["Valuation Guide"]
 
 
-def test_search_export_json_names_the_query(rf, catalogue):
-    document = json_document(search_download(rf, AnonymousUser(), "revenue", "json"))
+def test_search_export_json_names_the_query(client, catalogue):
+    document = json_document(
+        search_download(client, AnonymousUser(), "revenue", "json")
+    )
 
     assert document["filters"] == {"q": ["revenue"]}
     assert document["count"] == len(document["results"])
@@ -428,8 +432,8 @@ def test_search_page_downloads_its_results(client, catalogue):
     assert [row["Name"] for row in csv_rows(response)] == ["Valuation Guide"]
 
 
-def test_search_export_of_an_empty_query_is_empty(rf, catalogue):
-    document = json_document(search_download(rf, AnonymousUser(), "", "json"))
+def test_search_export_of_an_empty_query_is_empty(client, catalogue):
+    document = json_document(search_download(client, AnonymousUser(), "", "json"))
 
     assert document["count"] == 0
     assert document["results"] == []
