@@ -119,10 +119,9 @@ class Exporter:
 
     def label(self, choices, value):
         """The reader's label of a choice, translated once per export, not per row."""
-        labels = self._labels.setdefault(
-            choices, {key: str(text) for key, text in choices.choices}
-        )
-        return labels.get(value, value)
+        if choices not in self._labels:
+            self._labels[choices] = {key: str(text) for key, text in choices.choices}
+        return self._labels[choices].get(value, value)
 
     def with_links(self, queryset):
         return queryset
