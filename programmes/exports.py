@@ -13,11 +13,7 @@ reader may see): in the `Last-Modified` header, in the file name
 
 import csv
 import json
-from datetime import date
 
-from django.http import StreamingHttpResponse
-from django.utils import translation
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from risk_areas.models import CEPComponent, RiskArea, Threat
@@ -28,15 +24,8 @@ from .search import kind_for, parse_query, search_querysets
 EXPORT_FORMATS = ("csv", "json")
 # Records read (and prefetched) per database round trip while streaming.
 CHUNK_SIZE = 500
-# Text gathered before it is handed to the server, so a response is not a
-# thousand tiny writes.
-FLUSH_SIZE = 32 * 1024
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-}
 CATALOGUE_MODELS = (RiskArea, Threat, CEPComponent, Partner, Programme, Tool)
 
 
@@ -101,8 +90,8 @@ class Exporter:
     """How one kind of record becomes a JSON object and a CSV row.
 
     `with_links()` prefetches what `record()` reads; `record()` turns a record
-    into a JSON-ready dict; `columns()` names the CSV columns and `flatten()`
-    turns a record's lists into their cells.
+    into a JSON-ready dict; `columns()` names the CSV columns, (key, label), and
+    `flatten()` turns a record's lists into their cells.
     """
 
     name = "records"
@@ -133,14 +122,36 @@ class Exporter:
             for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
                 yield self.record(obj)
 
-    def columns(self):
-        raise NotImplementedError
-
-    def record(self, obj):
-        raise NotImplementedError
-
     def flatten(self, record):
         return record
+
+    def text(self, querysets, filters, updated):
+        """The file, piece by piece: CSV lines, or the JSON document in parts."""
+        if self.format == "json":
+            return self.json_pieces(querysets, filters, updated)
+        return self.csv_lines(querysets)
+
+    def csv_lines(self, querysets):
+        columns = self.columns()
+        writer = csv.writer(Echo())
+        # A byte-order mark tells spreadsheets the file is UTF-8.
+        yield "\ufeff" + writer.writerow([str(label) for _key, label in columns])
+        for record in self.records(querysets):
+            flat = self.flatten(record)
+            yield writer.writerow([neutralise(flat.get(key)) for key, _ in columns])
+
+    def json_pieces(self, querysets, filters, updated):
+        head = {
+            "catalogue_updated": updated.isoformat() if updated else None,
+            "filters": filters,
+            "count": sum(queryset.count() for queryset in querysets),
+        }
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
+        separator = ""
+        for record in self.records(querysets):
+            yield separator + json.dumps(record, ensure_ascii=False)
+            separator = ", "
+        yield "]}\n"
 
 
 class CatalogueExporter(Exporter):
@@ -158,6 +169,16 @@ class CatalogueExporter(Exporter):
             }
             for link in obj.coverage.all()
         ]
+
+    def base_record(self, obj):
+        return {
+            "name": obj.name,
+            "slug": obj.slug,
+            "acronym": obj.acronym,
+            "url": self.url(obj),
+            "access": obj.access,
+            "summary": obj.summary,
+        }
 
     def flatten(self, record):
         flat = dict(record)
@@ -196,12 +217,7 @@ class ProgrammeExporter(CatalogueExporter):
         # Django leaves the attribute unset when the successor is hidden or none.
         successor = getattr(obj, "visible_successor", None)
         return {
-            "name": obj.name,
-            "slug": obj.slug,
-            "acronym": obj.acronym,
-            "url": self.url(obj),
-            "access": obj.access,
-            "summary": obj.summary,
+            **self.base_record(obj),
             "status": obj.status,
             "status_label": self.label(Programme.Status, obj.status),
             "successor": successor.slug if successor else None,
@@ -241,12 +257,7 @@ class ToolExporter(CatalogueExporter):
 
     def record(self, obj):
         return {
-            "name": obj.name,
-            "slug": obj.slug,
-            "acronym": obj.acronym,
-            "url": self.url(obj),
-            "access": obj.access,
-            "summary": obj.summary,
+            **self.base_record(obj),
             "kind": obj.kind,
             "kind_label": self.label(Tool.Kind, obj.kind),
             "start_year": obj.start_year,
@@ -348,71 +359,3 @@ class SearchExporter(Exporter):
             "url": self.url(obj),
             "rank": round(float(getattr(obj, "rank", 0) or 0), 4),
         }
-
-
-# Streaming ------------------------------------------------------------------------
-
-
-def _buffered(pieces):
-    buffer, size = [], 0
-    for piece in pieces:
-        buffer.append(piece)
-        size += len(piece)
-        if size >= FLUSH_SIZE:
-            yield "".join(buffer)
-            buffer, size = [], 0
-    if buffer:
-        yield "".join(buffer)
-
-
-def _in_language(language, pieces):
-    """Keep the request's language while the server pulls the text after the view."""
-    with translation.override(language):
-        yield from pieces
-
-
-def csv_lines(exporter, querysets):
-    columns = exporter.columns()
-    writer = csv.writer(Echo())
-    # A byte-order mark tells spreadsheets the file is UTF-8.
-    yield "\ufeff" + writer.writerow([str(label) for _key, label in columns])
-    for record in exporter.records(querysets):
-        flat = exporter.flatten(record)
-        yield writer.writerow([neutralise(flat.get(key)) for key, _label in columns])
-
-
-def json_pieces(exporter, querysets, filters, updated):
-    head = {
-        "catalogue_updated": updated.isoformat() if updated else None,
-        "filters": filters,
-        "count": sum(queryset.count() for queryset in querysets),
-    }
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
-    separator = ""
-    for record in exporter.records(querysets):
-        yield separator + json.dumps(record, ensure_ascii=False)
-        separator = ", "
-    yield "]}\n"
-
-
-def export_response(exporter, querysets, filters=None):
-    """A streaming download of the records of `querysets`, in `exporter.format`.
-
-    `filters` ({parameter: [values]}) are named in a JSON document's head.
-    """
-    updated = catalogue_updated(exporter.user)
-    stamp = (updated.date() if updated else date.today()).isoformat()
-    if exporter.format == "json":
-        pieces = json_pieces(exporter, querysets, filters or {}, updated)
-    else:
-        pieces = csv_lines(exporter, querysets)
-    response = StreamingHttpResponse(
-        _buffered(_in_language(translation.get_language(), pieces)),
-        content_type=CONTENT_TYPES[exporter.format],
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="cep-{exporter.name}-{stamp}.{exporter.format}"'
-    )
-    if updated is not None:
-        response["Last-Modified"] = http_date(updated.timestamp())
-    return response
