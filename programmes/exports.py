@@ -44,13 +44,7 @@ def catalogue_updated(user=None):
     edits must not show, even as a date. One query over every catalogue table.
     """
     stamps = [
-        (
-            model.objects.visible_to(user)
-            if hasattr(model.objects, "visible_to")
-            else model.objects.all()
-        )
-        .order_by()
-        .values_list("updated", flat=True)
+        model.objects.visible_to(user).order_by().values_list("updated", flat=True)
         for model in CATALOGUE_MODELS
     ]
     return stamps[0].union(*stamps[1:], all=True).order_by("-updated").first()
