@@ -12,6 +12,7 @@ from django.utils.http import http_date
 
 from programmes.exports import catalogue_updated, neutralise
 from programmes.models import Access, Programme, PublicationStatus, Tool
+from programmes.search import KINDS
 from tests.factories import (
     make_component,
     make_partner,
@@ -445,6 +446,33 @@ def test_search_export_of_an_empty_query_is_empty(client, catalogue):
 
     assert document["count"] == 0
     assert document["results"] == []
+
+
+def test_search_export_falls_back_to_any_word_as_the_page_does(client, catalogue):
+    params = {"q": "valuation cocaine"}
+    page = client.get(reverse("programmes:search"), params)
+
+    rows = csv_rows(download(client, "programmes:search", format="csv", **params))
+
+    assert page.context["results"].relaxed
+    names = [row["Name"] for row in rows]
+    assert names == [
+        hit.title for group in page.context["results"] for hit in group.hits
+    ]
+    assert {"Valuation Guide", "Operation Cocaine"} <= set(names)
+
+
+def test_search_export_searches_once_without_the_pages_ranking(client, catalogue):
+    with CaptureQueriesContext(connection) as queries:
+        document = json_document(
+            download(client, "programmes:search", format="json", q="valuation guide")
+        )
+
+    assert [record["name"] for record in document["results"]] == ["Valuation Guide"]
+    # The stamp; whether anything has every word; per type one count and one read.
+    assert len(queries) <= 1 + 3 * len(KINDS)
+    # The page's results (their windowed counts) are not computed first.
+    assert not any(" OVER " in query["sql"] for query in queries.captured_queries)
 
 
 # Queries --------------------------------------------------------------------------
