@@ -149,7 +149,9 @@ class Exporter:
 
 
 class CatalogueExporter(Exporter):
-    """Programmes and tools: their links as lists of names, joined in a CSV cell."""
+    """Programmes and tools with their links, as their pages show them: only the
+    linked records the reader may see, in the same order. In CSV a cell joins
+    the names of a kind of link."""
 
     def with_links(self, queryset):
         return queryset.with_links(self.user)
