@@ -129,9 +129,10 @@ def measure(limit, export_format):
     from django.test import RequestFactory
     from django.utils import translation
 
-    from programmes.exports import ToolExporter, export_response
+    from programmes.exports import ToolExporter
     from programmes.filters import ToolFilter
     from programmes.models import Tool
+    from programmes.views.downloads import download
 
     request = RequestFactory(SERVER_NAME="localhost").get(
         "/tools/", {"format": export_format}
@@ -143,7 +144,7 @@ def measure(limit, export_format):
         rows = ToolFilter(QueryDict(), queryset, request=request).qs
         tracemalloc.start()
         started = time.perf_counter()
-        response = export_response(ToolExporter(request), [rows], export_format)
+        response = download(request, ToolExporter, export_format, [rows], {})
         size = sum(len(chunk) for chunk in response.streaming_content)
         elapsed = time.perf_counter() - started
         _current, peak = tracemalloc.get_traced_memory()

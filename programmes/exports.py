@@ -1,9 +1,10 @@
 """CSV and JSON downloads of the lists, the search results and the coverage matrix.
 
 An export is exactly what the page shows (same visible records, same filters,
-same order), without the pagination. It streams: records are read in chunks of
-CHUNK_SIZE with their links prefetched chunk by chunk, and the text goes out as
-it is written, so a catalogue of any size exports in constant memory.
+same order), without the pagination. It streams: records are read with
+`iterator(chunk_size=CHUNK_SIZE)`, which prefetches their links chunk by chunk,
+and the text goes out as it is written, so a catalogue of any size exports in
+constant memory and a fixed number of queries per chunk.
 
 Every file is stamped with the catalogue's last change (among the records the
 reader may see): in the `Last-Modified` header, in the file name
@@ -12,43 +13,19 @@ reader may see): in the `Last-Modified` header, in the file name
 
 import csv
 import json
-from collections import defaultdict
-from datetime import date
 
-from django.contrib import messages
-from django.db.models import ManyToManyField, QuerySet
-from django.http import HttpResponsePermanentRedirect, StreamingHttpResponse
-from django.utils import translation
-from django.utils.http import http_date
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from risk_areas.models import CEPComponent, RiskArea, Threat
 
-from .models import (
-    Access,
-    CoverageLevel,
-    Partner,
-    Programme,
-    ProgrammeCoverage,
-    Tool,
-    ToolCoverage,
-)
+from .models import Access, CoverageLevel, Partner, Programme, Tool
+from .search import kind_for, parse_query, search_querysets
 
 EXPORT_FORMATS = ("csv", "json")
 # Records read (and prefetched) per database round trip while streaming.
 CHUNK_SIZE = 500
-# Text gathered before it is handed to the server, so a response is not a
-# thousand tiny writes.
-FLUSH_SIZE = 32 * 1024
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Query-string parameters that shape the page, not the records.
-NOT_FILTERS = ("format", "page")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-}
 CATALOGUE_MODELS = (RiskArea, Threat, CEPComponent, Partner, Programme, Tool)
 
 
@@ -67,54 +44,32 @@ def catalogue_updated(user=None):
     edits must not show, even as a date. One query over every catalogue table.
     """
     stamps = [
-        (
-            model.objects.visible_to(user)
-            if hasattr(model.objects, "visible_to")
-            else model.objects.all()
-        )
-        .order_by()
-        .values_list("updated", flat=True)
+        model.objects.visible_to(user).order_by().values_list("updated", flat=True)
         for model in CATALOGUE_MODELS
     ]
     return stamps[0].union(*stamps[1:], all=True).order_by("-updated").first()
 
 
-def requested_format(request):
-    """ "csv" or "json" when the query string asks for a download, else None.
+def search_results(q, user):
+    """Every record the search page finds for `q`, one queryset per kind.
 
-    An unknown format leaves the page as it is, with a message saying so.
+    As on the page (`search.search_all()`): when no record has every word of a
+    query of several, the records with any of them.
     """
-    value = request.GET.get("format", "")
-    if not value:
-        return None
-    if value in EXPORT_FORMATS:
-        return value
-    messages.warning(
-        request,
-        _("Unknown download format “%(value)s”: choose CSV or JSON.")
-        % {"value": Truncator(value.replace("\x00", "")).chars(20)},
-    )
-    return None
-
-
-def filters_of(query):
-    """{parameter: [values]} of a query string, without format and page."""
-    return {
-        name: [value for value in query.getlist(name) if value]
-        for name in query
-        if name not in NOT_FILTERS and any(query.getlist(name))
-    }
+    parsed = parse_query(q)
+    querysets = search_querysets(parsed, user)
+    if len(parsed.required) > 1 and not any(qs.exists() for qs in querysets):
+        querysets = search_querysets(parsed, user, relaxed=True)
+    return querysets
 
 
 def _names(records):
     return [{"slug": record.slug, "name": str(record)} for record in records]
 
 
-def _joined(items, **match):
+def _joined(items, level=None):
     return "; ".join(
-        item["name"]
-        for item in items
-        if all(item.get(key) == value for key, value in match.items())
+        item["name"] for item in items if level is None or item["level"] == level
     )
 
 
@@ -128,179 +83,88 @@ class Echo:
 class Exporter:
     """How one kind of record becomes a JSON object and a CSV row.
 
-    `records()` reads a queryset in chunks, ready for `record()`, which turns one
-    record into a JSON-ready dict; `columns()` names the CSV columns and
-    `csv_row()` flattens a record into them.
+    `with_links()` prefetches what `record()` reads; `record()` turns a record
+    into a JSON-ready dict; `columns()` names the CSV columns, (key, label), and
+    `flatten()` turns a record's lists into their cells.
     """
 
     name = "records"
 
-    def __init__(self, request):
-        self.request = request
-        self.user = request.user
-        self._keys = None
+    def __init__(self, user, export_format, origin=""):
+        self.user = user
+        self.format = export_format
+        # "https://host": the records' addresses are absolute.
+        self.origin = origin
         self._labels = {}
 
-    def url(self, record):
-        return self.request.build_absolute_uri(record.get_absolute_url())
+    def url(self, obj):
+        return self.origin + obj.get_absolute_url()
 
     def label(self, choices, value):
         """The reader's label of a choice, translated once per export, not per row."""
-        labels = self._labels.setdefault(
-            choices, {key: str(text) for key, text in choices.choices}
-        )
-        return labels.get(value, value)
+        if choices not in self._labels:
+            self._labels[choices] = {key: str(text) for key, text in choices.choices}
+        return self._labels[choices].get(value, value)
 
-    def prepare(self, queryset):
-        # The page's own prefetches and deferred fields make way for the export's.
-        return queryset.prefetch_related(None).defer(None)
+    def with_links(self, queryset):
+        return queryset
 
-    def records(self, queryset):
-        yield from self.prepare(queryset).iterator(chunk_size=CHUNK_SIZE)
+    def records(self, querysets):
+        for queryset in querysets:
+            # The page's own prefetches and deferred fields make way for the export's.
+            queryset = self.with_links(queryset.prefetch_related(None).defer(None))
+            for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+                yield self.record(obj)
 
-    def header(self):
-        return [str(label) for _key, label in self.columns()]
+    def flatten(self, record):
+        return record
 
-    def columns(self):
-        raise NotImplementedError
+    def text(self, querysets, filters, updated):
+        """The file, piece by piece: CSV lines, or the JSON document in parts."""
+        if self.format == "json":
+            return self.json_pieces(querysets, filters, updated)
+        return self.csv_lines(querysets)
 
-    def record(self, obj):
-        raise NotImplementedError
+    def csv_lines(self, querysets):
+        columns = self.columns()
+        writer = csv.writer(Echo())
+        # A byte-order mark tells spreadsheets the file is UTF-8.
+        yield "\ufeff" + writer.writerow([str(label) for _key, label in columns])
+        for record in self.records(querysets):
+            flat = self.flatten(record)
+            yield writer.writerow([neutralise(flat.get(key)) for key, _ in columns])
 
-    def csv_row(self, record):
-        if self._keys is None:
-            self._keys = [key for key, _label in self.columns()]
-        return [record.get(key) for key in self._keys]
-
-
-def _batches(iterable, size):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _link_table(model, name):
-    """(link table, column of `model`, column of the other side) of a many-to-many."""
-    field = model._meta.get_field(name)
-    if isinstance(field, ManyToManyField):
-        return (
-            field.remote_field.through,
-            field.m2m_field_name(),
-            (field.m2m_reverse_field_name()),
-        )
-    # The reverse side, e.g. a programme's tools.
-    return (
-        field.through,
-        field.field.m2m_reverse_field_name(),
-        (field.field.m2m_field_name()),
-    )
+    def json_pieces(self, querysets, filters, updated):
+        head = {
+            "catalogue_updated": updated.isoformat() if updated else None,
+            "filters": filters,
+            "count": sum(queryset.count() for queryset in querysets),
+        }
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
+        separator = ""
+        for record in self.records(querysets):
+            yield separator + json.dumps(record, ensure_ascii=False)
+            separator = ", "
+        yield "]}\n"
 
 
-class _CatalogueExporter(Exporter):
-    """Shared by programmes and tools: names, coverage and the linked records.
+class CatalogueExporter(Exporter):
+    """Programmes and tools with their links, as their pages show them: only the
+    linked records the reader may see, in the same order. In CSV a cell joins
+    the names of a kind of link."""
 
-    Links are read per chunk of CHUNK_SIZE records straight from the link tables
-    (one query each), and named from lookup tables read once per export: the
-    taxonomy, the partners and the programmes the reader may see. Tools linked
-    to programmes can be many, so those are read per chunk, visible ones only.
-    """
-
-    model = None
-    coverage_model = None
-    # {key in the record: many-to-many field of the model}
-    relations = {}
-
-    def __init__(self, request, relations=None):
-        super().__init__(request)
-        self.relations = self.relations if relations is None else relations
-        self._tables = {}
-
-    def lookup(self, field):
-        """The linked records of `field` a reader may see, in order, by id; or
-        None when they are read per chunk."""
-        if field not in self._tables:
-            self._tables[field] = self.lookup_queryset(field)
-            if self._tables[field] is not None:
-                self._tables[field] = {r.pk: r for r in self._tables[field]}
-        return self._tables[field]
-
-    def lookup_queryset(self, field):
-        if field == "risk_areas":
-            return RiskArea.objects.all()
-        if field == "threats":
-            return Threat.objects.with_risk_area()
-        if field == "components":
-            return CEPComponent.objects.all()
-        if field == "partners":
-            return Partner.objects.all()
-        if field == "programmes":
-            return Programme.objects.visible_to(self.user)
-        return None
-
-    def chunk_lookup(self, field, ids):
-        if field == "tools":
-            return {
-                t.pk: t for t in Tool.objects.visible_to(self.user).filter(pk__in=ids)
-            }
-        raise ValueError(field)
-
-    def records(self, queryset):
-        rows = self.prepare(queryset).iterator(chunk_size=CHUNK_SIZE)
-        for batch in _batches(rows, CHUNK_SIZE):
-            self.attach(batch)
-            yield from batch
-
-    def attach(self, batch):
-        """Set `export_coverage` and `export_links` on every record of the batch."""
-        ids = [obj.pk for obj in batch]
-        owner = self.model._meta.model_name
-        areas = self.lookup("risk_areas")
-        coverage = defaultdict(list)
-        links = self.coverage_model.objects.filter(**{f"{owner}_id__in": ids})
-        for pk, area_id, level in links.order_by().values_list(
-            f"{owner}_id", "risk_area_id", "level"
-        ):
-            if area_id in areas:
-                coverage[pk].append((areas[area_id], level))
-        related = {}
-        for key, field_name in self.relations.items():
-            through, mine, other = _link_table(self.model, field_name)
-            pairs = list(
-                through.objects.filter(**{f"{mine}_id__in": ids})
-                .order_by()
-                .values_list(f"{mine}_id", f"{other}_id")
-            )
-            table = self.lookup(field_name)
-            if table is None:
-                table = self.chunk_lookup(field_name, {other for _pk, other in pairs})
-            rank = {pk: position for position, pk in enumerate(table)}
-            grouped = defaultdict(list)
-            for pk, other in pairs:
-                if other in table:
-                    grouped[pk].append(table[other])
-            for records in grouped.values():
-                records.sort(key=lambda record: rank[record.pk])
-            related[key] = grouped
-        for obj in batch:
-            obj.export_coverage = sorted(
-                coverage.get(obj.pk, []),
-                key=lambda pair: (pair[1] != CoverageLevel.PRIMARY, pair[0].order),
-            )
-            obj.export_links = {key: related[key].get(obj.pk, []) for key in related}
+    def with_links(self, queryset):
+        return queryset.with_links(self.user)
 
     def coverage(self, obj):
         return [
-            {"slug": area.slug, "name": str(area), "level": level}
-            for area, level in obj.export_coverage
+            {
+                "slug": link.risk_area.slug,
+                "name": str(link.risk_area),
+                "level": link.level,
+            }
+            for link in obj.coverage.all()
         ]
-
-    def linked(self, obj, key):
-        return _names(obj.export_links[key])
 
     def base_record(self, obj):
         return {
@@ -314,27 +178,16 @@ class _CatalogueExporter(Exporter):
 
     def flatten(self, record):
         flat = dict(record)
-        flat["risk_areas_primary"] = _joined(record["risk_areas"], level="primary")
-        flat["risk_areas_supporting"] = _joined(
-            record["risk_areas"], level="supporting"
-        )
+        flat["risk_areas_primary"] = _joined(record["risk_areas"], "primary")
+        flat["risk_areas_supporting"] = _joined(record["risk_areas"], "supporting")
         for key in ("threats", "partners", "components", "programmes", "tools"):
             if key in record:
                 flat[key] = _joined(record[key])
         return flat
 
-    def csv_row(self, record):
-        return super().csv_row(self.flatten(record))
 
-
-class ProgrammeExporter(_CatalogueExporter):
+class ProgrammeExporter(CatalogueExporter):
     name = "programmes"
-    model = Programme
-    coverage_model = ProgrammeCoverage
-    relations = {"threats": "threats", "partners": "partners", "tools": "tools"}
-
-    def prepare(self, queryset):
-        return super().prepare(queryset).select_related("successor")
 
     def columns(self):
         return [
@@ -357,9 +210,8 @@ class ProgrammeExporter(_CatalogueExporter):
         ]
 
     def record(self, obj):
-        successor = obj.successor
-        if successor is not None and not successor.is_visible_to(self.user):
-            successor = None
+        # Django leaves the attribute unset when the successor is hidden or none.
+        successor = getattr(obj, "visible_successor", None)
         return {
             **self.base_record(obj),
             "status": obj.status,
@@ -369,24 +221,16 @@ class ProgrammeExporter(_CatalogueExporter):
             "start_year": obj.start_year,
             "end_year": obj.end_year,
             "risk_areas": self.coverage(obj),
-            "threats": self.linked(obj, "threats"),
-            "partners": self.linked(obj, "partners"),
-            "tools": self.linked(obj, "tools"),
+            "threats": _names(obj.threats.all()),
+            "partners": _names(obj.partners.all()),
+            "tools": _names(obj.tools.all()),
             "access_label": self.label(Access, obj.access),
             "updated": obj.updated.date().isoformat(),
         }
 
 
-class ToolExporter(_CatalogueExporter):
+class ToolExporter(CatalogueExporter):
     name = "tools"
-    model = Tool
-    coverage_model = ToolCoverage
-    relations = {
-        "components": "components",
-        "threats": "threats",
-        "programmes": "programmes",
-        "partners": "partners",
-    }
 
     def columns(self):
         return [
@@ -413,11 +257,11 @@ class ToolExporter(_CatalogueExporter):
             "kind": obj.kind,
             "kind_label": self.label(Tool.Kind, obj.kind),
             "start_year": obj.start_year,
-            "components": self.linked(obj, "components"),
+            "components": _names(obj.components.all()),
             "risk_areas": self.coverage(obj),
-            "threats": self.linked(obj, "threats"),
-            "programmes": self.linked(obj, "programmes"),
-            "partners": self.linked(obj, "partners"),
+            "threats": _names(obj.threats.all()),
+            "programmes": _names(obj.programmes.all()),
+            "partners": _names(obj.partners.all()),
             "access_label": self.label(Access, obj.access),
             "updated": obj.updated.date().isoformat(),
         }
@@ -428,16 +272,15 @@ class CoverageExporter(Exporter):
 
     name = "coverage"
 
-    def __init__(self, request, risk_areas):
-        super().__init__(request)
+    def __init__(self, user, export_format, origin="", *, risk_areas):
+        super().__init__(user, export_format, origin)
         self.risk_areas = list(risk_areas)
-        self.exporters = {
-            Programme: ProgrammeExporter(request, relations={}),
-            Tool: ToolExporter(request, relations={"components": "components"}),
-        }
 
-    def records(self, queryset):
-        return self.exporters[queryset.model].records(queryset)
+    def with_links(self, queryset):
+        queryset = queryset.with_coverage()
+        if queryset.model is Tool:
+            return queryset.prefetch_related("components")
+        return queryset
 
     def columns(self):
         return [
@@ -453,7 +296,7 @@ class CoverageExporter(Exporter):
         ]
 
     def record(self, obj):
-        levels = {area.pk: level for area, level in obj.export_coverage}
+        levels = {link.risk_area_id: link.level for link in obj.coverage.all()}
         is_tool = isinstance(obj, Tool)
         return {
             "type": "tool" if is_tool else "programme",
@@ -467,37 +310,28 @@ class CoverageExporter(Exporter):
                 if is_tool
                 else self.label(Programme.Status, obj.status)
             ),
-            "components": _names(obj.export_links.get("components", [])),
+            "components": _names(obj.components.all()) if is_tool else [],
             "coverage": {
                 area.slug: levels.get(area.pk, "") for area in self.risk_areas
             },
             "covered": sum(1 for area in self.risk_areas if levels.get(area.pk)),
         }
 
-    def csv_row(self, record):
-        labels = {level: str(label) for level, label in CoverageLevel.choices}
-        flat = {
+    def flatten(self, record):
+        return {
             **record,
             "components": _joined(record["components"]),
             **{
-                f"area:{slug}": labels.get(level, "")
+                f"area:{slug}": self.label(CoverageLevel, level)
                 for slug, level in record["coverage"].items()
             },
         }
-        return super().csv_row(flat)
 
 
 class SearchExporter(Exporter):
     """Search results: every record that matches, of every type, best first per type."""
 
     name = "search"
-
-    def records(self, queryset):
-        queryset = self.prepare(queryset)
-        if queryset.model is Threat:
-            # A threat's address is its risk area's page.
-            queryset = queryset.select_related("risk_area")
-        yield from queryset.iterator(chunk_size=CHUNK_SIZE)
 
     def columns(self):
         return [
@@ -510,8 +344,6 @@ class SearchExporter(Exporter):
         ]
 
     def record(self, obj):
-        from .search import kind_for
-
         kind = kind_for(type(obj))
         return {
             "type": kind.key,
@@ -523,138 +355,3 @@ class SearchExporter(Exporter):
             "url": self.url(obj),
             "rank": round(float(getattr(obj, "rank", 0) or 0), 4),
         }
-
-
-def search_sources(q, user, *, relaxed=False):
-    """What the search page finds for `q`, as one queryset per type, unpaginated.
-
-    The same ranking as `search.search_all()`, with every match instead of the
-    first few of each type; an empty query finds nothing.
-    """
-    from .search import KINDS, parse_query, search_queryset
-
-    if parse_query(q).is_empty:
-        return []
-    sources = []
-    for kind in KINDS:
-        manager = kind.get_model().objects
-        base = manager.visible_to(user) if hasattr(manager, "visible_to") else manager
-        sources.append(search_queryset(base.all(), q, relaxed=relaxed))
-    return sources
-
-
-def search_export_response(request, q, export_format, *, relaxed=False):
-    """The download of a search page: `relaxed` as the page's results say."""
-    return export_response(
-        SearchExporter(request),
-        search_sources(q, request.user, relaxed=relaxed),
-        export_format,
-        {"q": [q]} if q else {},
-    )
-
-
-# Streaming ------------------------------------------------------------------------
-
-
-def _records(exporter, sources):
-    for source in sources:
-        if isinstance(source, QuerySet):
-            yield from exporter.records(source)
-        else:
-            yield from source
-
-
-def _count(sources):
-    return sum(
-        source.count() if isinstance(source, QuerySet) else len(source)
-        for source in sources
-    )
-
-
-def _buffered(pieces):
-    buffer, size = [], 0
-    for piece in pieces:
-        buffer.append(piece)
-        size += len(piece)
-        if size >= FLUSH_SIZE:
-            yield "".join(buffer)
-            buffer, size = [], 0
-    if buffer:
-        yield "".join(buffer)
-
-
-def _in_language(language, pieces):
-    """Keep the request's language while the server pulls the text after the view."""
-    with translation.override(language):
-        yield from pieces
-
-
-def csv_lines(exporter, sources):
-    writer = csv.writer(Echo())
-    # A byte-order mark tells spreadsheets the file is UTF-8.
-    yield "\ufeff" + writer.writerow(exporter.header())
-    for obj in _records(exporter, sources):
-        row = exporter.csv_row(exporter.record(obj))
-        yield writer.writerow([neutralise(cell) for cell in row])
-
-
-def json_pieces(exporter, sources, filters, updated):
-    head = {
-        "catalogue_updated": updated.isoformat() if updated else None,
-        "filters": filters,
-        "count": _count(sources),
-    }
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
-    separator = ""
-    for obj in _records(exporter, sources):
-        yield separator + json.dumps(exporter.record(obj), ensure_ascii=False)
-        separator = ", "
-    yield "]}\n"
-
-
-def export_response(exporter, sources, export_format, filters=None):
-    """A streaming download of the records of `sources` (querysets or lists)."""
-    updated = catalogue_updated(exporter.user)
-    stamp = (updated.date() if updated else date.today()).isoformat()
-    filters = filters or {}
-    if export_format == "json":
-        pieces = json_pieces(exporter, sources, filters, updated)
-    else:
-        pieces = csv_lines(exporter, sources)
-    response = StreamingHttpResponse(
-        _buffered(_in_language(translation.get_language(), pieces)),
-        content_type=CONTENT_TYPES[export_format],
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="cep-{exporter.name}-{stamp}.{export_format}"'
-    )
-    if updated is not None:
-        response["Last-Modified"] = http_date(updated.timestamp())
-    return response
-
-
-class ExportMixin:
-    """`?format=csv|json` on a list: the page's filtered, sorted list, unpaginated.
-
-    The export goes through the page's own FilterSet (`get_filterset()`), so its
-    filters, the values it ignores and its order are the page's. Only the
-    rendering (facets, pagination, template) is skipped.
-    """
-
-    exporter_class = None
-
-    def get(self, request, *args, **kwargs):
-        self.export_format = requested_format(request)
-        if self.export_format is None:
-            return super().get(request, *args, **kwargs)
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        redirect_query = getattr(self.filterset, "redirect_query", None)
-        if redirect_query is not None:
-            # A renamed record's old slug: the same download, under the current slug.
-            return HttpResponsePermanentRedirect(f"{request.path}?{redirect_query}")
-        return export_response(
-            self.exporter_class(request),
-            [self.filterset.qs],
-            self.export_format,
-            filters_of(self.filterset.data),
-        )

@@ -207,7 +207,7 @@ class Programme(EditorialModel):
 class ToolQuerySet(EditorialQuerySet):
     def with_visible_programmes(self, user):
         """`tool.programmes.all()` holds only the programmes `user` may see."""
-        programmes = Programme.objects.visible_to(user).order_by("order")
+        programmes = Programme.objects.visible_to(user).order_by("order", "name")
         return self.prefetch_related(Prefetch("programmes", queryset=programmes))
 
     def with_links(self, user):

@@ -69,9 +69,6 @@ class Kind:
     shown: tuple = ()
     shows_threats: bool = False
 
-    def get_model(self):
-        return self.model
-
     def translated_fields(self):
         return [name for weight in WEIGHTS for name in self.fields.get(weight, ())]
 

@@ -6,10 +6,10 @@ from django.views.generic import TemplateView
 from risk_areas.models import CEPComponent, RiskArea
 
 from ..coverage import coverage
-from ..exports import CoverageExporter, export_response
+from ..exports import CoverageExporter
 from ..filters import ProgrammeFilter, ToolFilter
 from ..models import Programme, Tool
-from .downloads import requested_format
+from .downloads import download, requested_format
 
 # The parameters the coverage page understands, named as on the lists.
 PARAMETERS = ("component", "kind", "status")
@@ -22,6 +22,7 @@ class CoverageView(TemplateView):
     template_name = "programmes/coverage.html"
 
     def get(self, request, *args, **kwargs):
+        export_format = requested_format(request)
         params = QueryDict(mutable=True)
         for name in PARAMETERS:
             params.setlist(name, request.GET.getlist(name))
@@ -40,12 +41,14 @@ class CoverageView(TemplateView):
             if (value := filterset.data.get(name))
         }
         risk_areas = list(RiskArea.objects.all())
-        if export_format := requested_format(request):
-            return export_response(
-                CoverageExporter(request, risk_areas),
-                [programmes, tools],
+        if export_format:
+            return download(
+                request,
+                CoverageExporter,
                 export_format,
+                [programmes, tools],
                 {name: [value] for name, value in values.items()},
+                risk_areas=risk_areas,
             )
         components = list(CEPComponent.objects.all())
         shown = [c for c in components if c.slug == values.get("component")]

@@ -1,13 +1,29 @@
 """`?format=csv|json` on a page: the same records as shown, as a download.
 
-Whether a request is a download is decided first, before any page work.
+Whether a request is a download is decided first, before any page work; the
+exporters get the reader and the format, never the request.
 """
 
+from datetime import date
+
 from django.contrib import messages
+from django.http import StreamingHttpResponse
+from django.utils import translation
+from django.utils.http import http_date
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from ..exports import EXPORT_FORMATS, export_response, filters_of
+from ..exports import EXPORT_FORMATS, catalogue_updated
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+# Text gathered before it is handed to the server, so a response is not a
+# thousand tiny writes.
+FLUSH_SIZE = 32 * 1024
+# Query-string parameters that shape the page, not the records.
+NOT_FILTERS = ("format", "page")
 
 
 def requested_format(request):
@@ -27,6 +43,60 @@ def requested_format(request):
     return None
 
 
+def filters_of(query):
+    """{parameter: [values]} of a query string, without format and page."""
+    return {
+        name: [value for value in query.getlist(name) if value]
+        for name in query
+        if name not in NOT_FILTERS and any(query.getlist(name))
+    }
+
+
+def _buffered(pieces):
+    buffer, size = [], 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= FLUSH_SIZE:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
+def _in_language(language, pieces):
+    """Keep the request's language while the server pulls the text after the view."""
+    with translation.override(language):
+        yield from pieces
+
+
+def download(request, exporter_class, export_format, querysets, filters, **options):
+    """The records of `querysets` as a file, streamed, for the reader of `request`.
+
+    `filters` ({parameter: [values]}) are named in a JSON document's head; the
+    file is stamped with the last change of what the reader may see.
+    """
+    exporter = exporter_class(
+        request.user,
+        export_format,
+        origin=f"{request.scheme}://{request.get_host()}",
+        **options,
+    )
+    updated = catalogue_updated(request.user)
+    pieces = exporter.text(querysets, filters, updated)
+    response = StreamingHttpResponse(
+        _buffered(_in_language(translation.get_language(), pieces)),
+        content_type=CONTENT_TYPES[export_format],
+    )
+    stamp = (updated.date() if updated else date.today()).isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="cep-{exporter.name}-{stamp}.{export_format}"'
+    )
+    if updated is not None:
+        response["Last-Modified"] = http_date(updated.timestamp())
+    return response
+
+
 class DownloadMixin:
     """A filtered list's download: the page's own FilterSet, unpaginated.
 
@@ -41,9 +111,10 @@ class DownloadMixin:
         if export_format is None:
             return super().get(request, *args, **kwargs)
         filterset = self.get_filterset(self.get_filterset_class())
-        return export_response(
-            self.exporter_class(request),
-            [filterset.qs],
+        return download(
+            request,
+            self.exporter_class,
             export_format,
+            [filterset.qs],
             filters_of(filterset.data),
         )

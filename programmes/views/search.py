@@ -5,9 +5,9 @@ from django.views.generic import TemplateView
 
 from risk_areas.models import RiskArea
 
-from ..exports import search_export_response
+from ..exports import SearchExporter, search_results
 from ..search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, search_all
-from .downloads import requested_format
+from .downloads import download, requested_format
 
 
 class SearchView(TemplateView):
@@ -26,9 +26,12 @@ class SearchView(TemplateView):
     def get(self, request, *args, **kwargs):
         self.query = request.GET.get("q", "")
         if export_format := requested_format(request):
-            relaxed = search_all(self.query, request.user).relaxed
-            return search_export_response(
-                request, self.query, export_format, relaxed=relaxed
+            return download(
+                request,
+                SearchExporter,
+                export_format,
+                search_results(self.query, request.user),
+                {"q": [self.query]} if self.query else {},
             )
         return super().get(request, *args, **kwargs)
 
