@@ -26,11 +26,25 @@ def linked_sheets():
     return links
 
 
-def class_patterns():
+INCLUDE = re.compile(r'\{% include "([^"]+)"')
+
+
+def with_includes(template, seen=None):
+    """A template's text followed by the text of every template it includes."""
+    seen = set() if seen is None else seen
+    if template in seen or not (TEMPLATES / template).exists():
+        return ""
+    seen.add(template)
+    text = (TEMPLATES / template).read_text(encoding="utf-8")
+    return text + "".join(with_includes(name, seen) for name in INCLUDE.findall(text))
+
+
+def class_patterns(texts=None):
     """Class names templates render; a variable part (area-{{ slug }}) matches any."""
+    if texts is None:
+        texts = [t.read_text(encoding="utf-8") for t in TEMPLATES.rglob("*.html")]
     patterns = set()
-    for template in TEMPLATES.rglob("*.html"):
-        text = template.read_text(encoding="utf-8")
+    for text in texts:
         values = CLASS_ATTRIBUTE.findall(text) + BODY_CLASS.findall(text)
         for value in values:
             value = re.sub(r"\{%\s*(?:if|elif|else|endif)\b.*?%\}", " ", value)
@@ -86,6 +100,36 @@ def test_every_class_in_the_sheets_is_rendered_by_a_template():
                     unused.add(f"{sheet.relative_to(CSS)}: .{name}")
 
     assert not unused, "\n".join(sorted(unused))
+
+
+def sheet_classes(sheet):
+    names = set()
+    for selector in selectors(sheet):
+        if not selector.startswith("@"):
+            names.update(CLASS_SELECTOR.findall(re.sub(r"\[[^\]]*\]", "", selector)))
+    return names
+
+
+def test_pages_that_render_a_page_sheets_classes_link_that_sheet():
+    """A class styled only in pages/x.css looks unstyled on a page without it."""
+    shared = sheet_classes(CSS / "base.css")
+    pages = [
+        str(t.relative_to(TEMPLATES))
+        for t in TEMPLATES.rglob("*.html")
+        if "includes" not in t.parts
+    ]
+    problems = []
+    for sheet in sorted((CSS / "pages").glob("*.css")):
+        own = sheet_classes(sheet) - shared
+        link = f"css/pages/{sheet.name}"
+        for page in sorted(pages):
+            text = with_includes(page)
+            patterns = class_patterns([text])
+            rendered = {n for n in own if any(p.fullmatch(n) for p in patterns)}
+            if rendered and link not in LINK.findall(text):
+                problems.append(f"{page} renders {sorted(rendered)} without {link}")
+
+    assert not problems, "\n".join(problems)
 
 
 def test_style_sheets_use_logical_directions_only():
