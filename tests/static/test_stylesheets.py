@@ -1,8 +1,135 @@
-"""The style sheets mirror on right-to-left pages."""
+"""The style sheets: one base sheet by component, page sheets linked where used."""
 
 import re
 
 from django.conf import settings
+
+CSS = settings.BASE_DIR / "static" / "css"
+TEMPLATES = settings.BASE_DIR / "templates"
+LINK = re.compile(r"""<link rel="stylesheet" href="\{% static '(css/[^']+)' %\}">""")
+CLASS_ATTRIBUTE = re.compile(r'class="((?:[^"{]|\{\{.*?\}\}|\{%.*?%\})*)"', re.S)
+BODY_CLASS = re.compile(r"\{% block body_class %\}(.*?)\{% endblock")
+TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+
+
+def style_sheets():
+    return sorted(CSS.rglob("*.css"))
+
+
+def linked_sheets():
+    """Each linked sheet, with the templates that link it."""
+    links = {}
+    for template in sorted(TEMPLATES.rglob("*.html")):
+        for sheet in LINK.findall(template.read_text(encoding="utf-8")):
+            links.setdefault(sheet, []).append(template.relative_to(TEMPLATES))
+    return links
+
+
+INCLUDE = re.compile(r'\{% include "([^"]+)"')
+
+
+def with_includes(template, seen=None):
+    """A template's text followed by the text of every template it includes."""
+    seen = set() if seen is None else seen
+    if template in seen or not (TEMPLATES / template).exists():
+        return ""
+    seen.add(template)
+    text = (TEMPLATES / template).read_text(encoding="utf-8")
+    return text + "".join(with_includes(name, seen) for name in INCLUDE.findall(text))
+
+
+def class_patterns(texts=None):
+    """Class names templates render; a variable part (area-{{ slug }}) matches any."""
+    if texts is None:
+        texts = [t.read_text(encoding="utf-8") for t in TEMPLATES.rglob("*.html")]
+    patterns = set()
+    for text in texts:
+        values = CLASS_ATTRIBUTE.findall(text) + BODY_CLASS.findall(text)
+        for value in values:
+            value = re.sub(r"\{%\s*(?:if|elif|else|endif)\b.*?%\}", " ", value)
+            for token in TEMPLATE_TAG.sub("\x00", value).split():
+                if token.strip("\x00"):
+                    parts = (re.escape(part) for part in token.split("\x00"))
+                    patterns.add(re.compile(".*".join(parts)))
+    return patterns
+
+
+def selectors(sheet):
+    """The selectors of a sheet's rules, comments and declarations left out."""
+    text = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"\{[^{}]*\}", ";", text)
+    return [part.strip() for part in re.split(r"[;{}]", text) if part.strip()]
+
+
+def test_base_html_links_the_base_sheet_and_nothing_else_site_wide():
+    links = linked_sheets()
+
+    assert [str(t) for t in links["css/base.css"]] == ["base.html"]
+    assert all(
+        sheet.startswith("css/pages/") for sheet in links if sheet != "css/base.css"
+    )
+
+
+def test_every_linked_sheet_exists():
+    missing = [sheet for sheet in linked_sheets() if not (CSS.parent / sheet).exists()]
+
+    assert not missing
+
+
+def test_every_sheet_is_linked_by_a_template():
+    linked = set(linked_sheets())
+    unlinked = [
+        str(sheet.relative_to(CSS.parent))
+        for sheet in style_sheets()
+        if str(sheet.relative_to(CSS.parent)) not in linked
+    ]
+
+    assert not unlinked
+
+
+def test_every_class_in_the_sheets_is_rendered_by_a_template():
+    patterns = class_patterns()
+    unused = set()
+    for sheet in style_sheets():
+        for selector in selectors(sheet):
+            if selector.startswith("@"):
+                continue
+            for name in CLASS_SELECTOR.findall(re.sub(r"\[[^\]]*\]", "", selector)):
+                if not any(pattern.fullmatch(name) for pattern in patterns):
+                    unused.add(f"{sheet.relative_to(CSS)}: .{name}")
+
+    assert not unused, "\n".join(sorted(unused))
+
+
+def sheet_classes(sheet):
+    names = set()
+    for selector in selectors(sheet):
+        if not selector.startswith("@"):
+            names.update(CLASS_SELECTOR.findall(re.sub(r"\[[^\]]*\]", "", selector)))
+    return names
+
+
+def test_pages_that_render_a_page_sheets_classes_link_that_sheet():
+    """A class styled only in pages/x.css looks unstyled on a page without it."""
+    shared = sheet_classes(CSS / "base.css")
+    pages = [
+        str(t.relative_to(TEMPLATES))
+        for t in TEMPLATES.rglob("*.html")
+        if "includes" not in t.parts
+    ]
+    problems = []
+    for sheet in sorted((CSS / "pages").glob("*.css")):
+        own = sheet_classes(sheet) - shared
+        link = f"css/pages/{sheet.name}"
+        for page in sorted(pages):
+            text = with_includes(page)
+            patterns = class_patterns([text])
+            rendered = {n for n in own if any(p.fullmatch(n) for p in patterns)}
+            if rendered and link not in LINK.findall(text):
+                problems.append(f"{page} renders {sorted(rendered)} without {link}")
+
+    assert not problems, "\n".join(problems)
 
 
 def test_style_sheets_use_logical_directions_only():
@@ -12,11 +139,10 @@ def test_style_sheets_use_logical_directions_only():
         r"|(?<![-\w])(?:left|right)\s*:"
         r"|(?:text-align|float|clear)\s*:\s*(?:left|right)\b"
     )
-    css = settings.BASE_DIR / "static" / "css"
     problems = []
-    for path in sorted(css.rglob("*.css")):
+    for path in style_sheets():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if physical.search(line.split("/*")[0]):
-                problems.append(f"{path.relative_to(css)}:{number}: {line.strip()}")
+                problems.append(f"{path.relative_to(CSS)}:{number}: {line.strip()}")
 
     assert not problems, "\n".join(problems)

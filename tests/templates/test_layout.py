@@ -21,7 +21,7 @@ def catalogue():
 # Layout -----------------------------------------------------------------------
 
 
-def test_layout_has_landmarks_skip_link_and_both_stylesheets(client, catalogue):
+def test_layout_has_landmarks_skip_link_and_the_base_stylesheet(client, catalogue):
     html = client.get(reverse("risk_areas:riskarea-list")).content.decode()
 
     for fragment in [
@@ -32,7 +32,9 @@ def test_layout_has_landmarks_skip_link_and_both_stylesheets(client, catalogue):
     ]:
         assert fragment in html
     assert 'href="#main"' in html
-    assert "css/site.css" in html and "css/catalogue.css" in html
+    assert "css/base.css" in html
+    # A page family's own sheet is linked only from its pages.
+    assert "css/pages/" not in html
 
 
 def test_layout_marks_the_current_section_in_the_navigation(client, catalogue):
