@@ -1,9 +1,11 @@
-"""Template helpers for text shown in English where a translation is missing."""
+"""Template helpers: text shown in English where a translation is missing, the
+catalogue's count phrases, a record's keywords and source links."""
 
 from urllib.parse import urlsplit
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext_lazy
 
 from risk_areas.languages import default_language, shows_english, translated_fields
 
@@ -35,6 +37,54 @@ def fallback_lang(context, record, *fields):
     if any(shows_english(record, field, language) for field in fields):
         return mark_safe(f' lang="{default_language()}" dir="ltr"')
     return ""
+
+
+# "3 tools", said once for every page: the number stands alone or in <strong>.
+COUNT_PHRASES = {
+    "programme": ngettext_lazy(
+        "%(counter)s programme", "%(counter)s programmes", "counter"
+    ),
+    "tool": ngettext_lazy("%(counter)s tool", "%(counter)s tools", "counter"),
+}
+STRONG_COUNT_PHRASES = {
+    "programme": ngettext_lazy(
+        "<strong>%(counter)s</strong> programme",
+        "<strong>%(counter)s</strong> programmes",
+        "counter",
+    ),
+    "programme involved": ngettext_lazy(
+        "<strong>%(counter)s</strong> programme involved",
+        "<strong>%(counter)s</strong> programmes involved",
+        "counter",
+    ),
+    "tool": ngettext_lazy(
+        "<strong>%(counter)s</strong> tool",
+        "<strong>%(counter)s</strong> tools",
+        "counter",
+    ),
+    "partner": ngettext_lazy(
+        "<strong>%(counter)s</strong> partner",
+        "<strong>%(counter)s</strong> partners",
+        "counter",
+    ),
+    "threat": ngettext_lazy(
+        "<strong>%(counter)s</strong> threat",
+        "<strong>%(counter)s</strong> threats",
+        "counter",
+    ),
+}
+
+
+@register.simple_tag
+def count_phrase(counter, noun, strong=False):
+    """`{% count_phrase tools|length "tool" %}` -> "3 tools", in the reader's language.
+
+    With `strong=True` the number is in <strong> ("<strong>3</strong> tools"), as
+    in the stat links of the record pages. Says what `{% blocktranslate count %}`
+    would, with the same messages, so the catalogues in locale/ translate it.
+    """
+    phrases = STRONG_COUNT_PHRASES if strong else COUNT_PHRASES
+    return mark_safe(phrases[noun] % {"counter": int(counter)})
 
 
 @register.filter

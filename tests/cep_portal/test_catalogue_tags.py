@@ -173,3 +173,35 @@ def test_fallback_lang_marks_only_text_shown_in_english(catalogue, language, exp
         )
 
     assert html == f"<p{expected}>"
+
+
+# Count phrases --------------------------------------------------------------------
+
+
+def render_count(counter, noun, strong=False, language="en"):
+    flag = " strong=True" if strong else ""
+    template = Template(f'{{% load catalogue %}}{{% count_phrase n "{noun}"{flag} %}}')
+    with translation.override(language):
+        return template.render(Context({"n": counter}))
+
+
+@pytest.mark.parametrize(
+    ("counter", "noun", "strong", "expected"),
+    [
+        (1, "tool", False, "1 tool"),
+        (3, "tool", False, "3 tools"),
+        (0, "programme", False, "0 programmes"),
+        (1, "partner", True, "<strong>1</strong> partner"),
+        (2, "threat", True, "<strong>2</strong> threats"),
+        (2, "programme involved", True, "<strong>2</strong> programmes involved"),
+    ],
+)
+def test_count_phrase_says_the_number_with_its_noun(counter, noun, strong, expected):
+    assert render_count(counter, noun, strong) == expected
+
+
+def test_count_phrase_uses_the_translated_messages():
+    assert render_count(3, "tool", strong=True, language="fr") == (
+        "<strong>3</strong> outils"
+    )
+    assert render_count(1, "tool", language="fr") == "1 outil"
