@@ -4,8 +4,9 @@ catalogue's count phrases, a record's keywords and source links."""
 from urllib.parse import urlsplit
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from risk_areas.languages import default_language, shows_english, translated_fields
 
@@ -85,6 +86,26 @@ def count_phrase(counter, noun, strong=False):
     """
     phrases = STRONG_COUNT_PHRASES if strong else COUNT_PHRASES
     return mark_safe(phrases[noun] % {"counter": int(counter)})
+
+
+# The list page each kind of record belongs to: its URL name and its name.
+RECORD_LISTS = {
+    "programme": ("programmes:programme-list", gettext_lazy("Programmes")),
+    "tool": ("programmes:tool-list", gettext_lazy("Tools")),
+    "partner": ("programmes:partner-list", gettext_lazy("Partners")),
+    "riskarea": ("risk_areas:riskarea-list", gettext_lazy("Risk areas")),
+    "cepcomponent": ("risk_areas:cepcomponent-list", gettext_lazy("CEP components")),
+}
+
+
+@register.simple_tag
+def record_list(record):
+    """`{% record_list tool as list %}`: the list page the record belongs to.
+
+    `list.url` and `list.name` ("Tools") serve the page title and breadcrumbs.
+    """
+    url_name, name = RECORD_LISTS[record._meta.model_name]
+    return {"url": reverse(url_name), "name": name}
 
 
 @register.filter

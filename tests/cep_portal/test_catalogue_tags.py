@@ -205,3 +205,24 @@ def test_count_phrase_uses_the_translated_messages():
         "<strong>3</strong> outils"
     )
     assert render_count(1, "tool", language="fr") == "1 outil"
+
+
+# The list a record belongs to -----------------------------------------------------
+
+
+def test_record_list_names_the_list_page_of_each_kind_of_record():
+    template = Template(
+        "{% load catalogue %}{% record_list record as list %}"
+        "{{ list.url }} {{ list.name }}"
+    )
+    records = [
+        (factories.make_programme("Revenue Programme"), "/programmes/ Programmes"),
+        (factories.make_tool("Archeo"), "/tools/ Tools"),
+        (factories.make_partner("INTERPOL"), "/partners/ Partners"),
+        (factories.make_risk_area("Security"), "/risk-areas/ Risk areas"),
+        (factories.make_component("Partnerships"), "/components/ CEP components"),
+    ]
+
+    rendered = [template.render(Context({"record": record})) for record, _ in records]
+
+    assert rendered == [expected for _, expected in records]
