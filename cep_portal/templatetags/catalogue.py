@@ -109,6 +109,12 @@ def record_list(record):
 
 
 @register.filter
+def slug_choices(records):
+    """Records as (slug, name) pairs, the choices of a drop-down filtering by slug."""
+    return [(record.slug, record.name) for record in records]
+
+
+@register.filter
 def keyword_list(text):
     """ "a, b, a" -> ["a", "b"]: a record's comma-separated keywords, once each."""
     return list(dict.fromkeys(word.strip() for word in text.split(",") if word.strip()))

@@ -5,6 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from cep_portal.templatetags.catalogue import slug_choices
 from tests import factories
 from tests.html import parse_html
 from tests.multilingual import OTHER_LANGUAGES, build_catalogue, texts
@@ -226,3 +227,9 @@ def test_record_list_names_the_list_page_of_each_kind_of_record():
     rendered = [template.render(Context({"record": record})) for record, _ in records]
 
     assert rendered == [expected for _, expected in records]
+
+
+def test_slug_choices_pairs_each_record_slug_with_its_name():
+    drugs = factories.make_risk_area("Drugs")
+
+    assert slug_choices([drugs]) == [("drugs", "Drugs")]
