@@ -1,9 +1,12 @@
-"""Template helpers for text shown in English where a translation is missing."""
+"""Template helpers: text shown in English where a translation is missing, the
+catalogue's count phrases, a record's keywords and source links."""
 
 from urllib.parse import urlsplit
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from risk_areas.languages import default_language, shows_english, translated_fields
 
@@ -35,6 +38,80 @@ def fallback_lang(context, record, *fields):
     if any(shows_english(record, field, language) for field in fields):
         return mark_safe(f' lang="{default_language()}" dir="ltr"')
     return ""
+
+
+# "3 tools", said once for every page: the number stands alone or in <strong>.
+COUNT_PHRASES = {
+    "programme": ngettext_lazy(
+        "%(counter)s programme", "%(counter)s programmes", "counter"
+    ),
+    "tool": ngettext_lazy("%(counter)s tool", "%(counter)s tools", "counter"),
+}
+STRONG_COUNT_PHRASES = {
+    "programme": ngettext_lazy(
+        "<strong>%(counter)s</strong> programme",
+        "<strong>%(counter)s</strong> programmes",
+        "counter",
+    ),
+    "programme involved": ngettext_lazy(
+        "<strong>%(counter)s</strong> programme involved",
+        "<strong>%(counter)s</strong> programmes involved",
+        "counter",
+    ),
+    "tool": ngettext_lazy(
+        "<strong>%(counter)s</strong> tool",
+        "<strong>%(counter)s</strong> tools",
+        "counter",
+    ),
+    "partner": ngettext_lazy(
+        "<strong>%(counter)s</strong> partner",
+        "<strong>%(counter)s</strong> partners",
+        "counter",
+    ),
+    "threat": ngettext_lazy(
+        "<strong>%(counter)s</strong> threat",
+        "<strong>%(counter)s</strong> threats",
+        "counter",
+    ),
+}
+
+
+@register.simple_tag
+def count_phrase(counter, noun, strong=False):
+    """`{% count_phrase tools|length "tool" %}` -> "3 tools", in the reader's language.
+
+    With `strong=True` the number is in <strong> ("<strong>3</strong> tools"), as
+    in the stat links of the record pages. Says what `{% blocktranslate count %}`
+    would, with the same messages, so the catalogues in locale/ translate it.
+    """
+    phrases = STRONG_COUNT_PHRASES if strong else COUNT_PHRASES
+    return mark_safe(phrases[noun] % {"counter": int(counter)})
+
+
+# The list page each kind of record belongs to: its URL name and its name.
+RECORD_LISTS = {
+    "programme": ("programmes:programme-list", gettext_lazy("Programmes")),
+    "tool": ("programmes:tool-list", gettext_lazy("Tools")),
+    "partner": ("programmes:partner-list", gettext_lazy("Partners")),
+    "riskarea": ("risk_areas:riskarea-list", gettext_lazy("Risk areas")),
+    "cepcomponent": ("risk_areas:cepcomponent-list", gettext_lazy("CEP components")),
+}
+
+
+@register.simple_tag
+def record_list(record):
+    """`{% record_list tool as list %}`: the list page the record belongs to.
+
+    `list.url` and `list.name` ("Tools") serve the page title and breadcrumbs.
+    """
+    url_name, name = RECORD_LISTS[record._meta.model_name]
+    return {"url": reverse(url_name), "name": name}
+
+
+@register.filter
+def slug_choices(records):
+    """Records as (slug, name) pairs, the choices of a drop-down filtering by slug."""
+    return [(record.slug, record.name) for record in records]
 
 
 @register.filter

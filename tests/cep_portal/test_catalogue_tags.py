@@ -5,6 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from cep_portal.templatetags.catalogue import slug_choices
 from tests import factories
 from tests.html import parse_html
 from tests.multilingual import OTHER_LANGUAGES, build_catalogue, texts
@@ -173,3 +174,62 @@ def test_fallback_lang_marks_only_text_shown_in_english(catalogue, language, exp
         )
 
     assert html == f"<p{expected}>"
+
+
+# Count phrases --------------------------------------------------------------------
+
+
+def render_count(counter, noun, strong=False, language="en"):
+    flag = " strong=True" if strong else ""
+    template = Template(f'{{% load catalogue %}}{{% count_phrase n "{noun}"{flag} %}}')
+    with translation.override(language):
+        return template.render(Context({"n": counter}))
+
+
+@pytest.mark.parametrize(
+    ("counter", "noun", "strong", "expected"),
+    [
+        (1, "tool", False, "1 tool"),
+        (3, "tool", False, "3 tools"),
+        (0, "programme", False, "0 programmes"),
+        (1, "partner", True, "<strong>1</strong> partner"),
+        (2, "threat", True, "<strong>2</strong> threats"),
+        (2, "programme involved", True, "<strong>2</strong> programmes involved"),
+    ],
+)
+def test_count_phrase_says_the_number_with_its_noun(counter, noun, strong, expected):
+    assert render_count(counter, noun, strong) == expected
+
+
+def test_count_phrase_uses_the_translated_messages():
+    assert render_count(3, "tool", strong=True, language="fr") == (
+        "<strong>3</strong> outils"
+    )
+    assert render_count(1, "tool", language="fr") == "1 outil"
+
+
+# The list a record belongs to -----------------------------------------------------
+
+
+def test_record_list_names_the_list_page_of_each_kind_of_record():
+    template = Template(
+        "{% load catalogue %}{% record_list record as list %}"
+        "{{ list.url }} {{ list.name }}"
+    )
+    records = [
+        (factories.make_programme("Revenue Programme"), "/programmes/ Programmes"),
+        (factories.make_tool("Archeo"), "/tools/ Tools"),
+        (factories.make_partner("INTERPOL"), "/partners/ Partners"),
+        (factories.make_risk_area("Security"), "/risk-areas/ Risk areas"),
+        (factories.make_component("Partnerships"), "/components/ CEP components"),
+    ]
+
+    rendered = [template.render(Context({"record": record})) for record, _ in records]
+
+    assert rendered == [expected for _, expected in records]
+
+
+def test_slug_choices_pairs_each_record_slug_with_its_name():
+    drugs = factories.make_risk_area("Drugs")
+
+    assert slug_choices([drugs]) == [("drugs", "Drugs")]
