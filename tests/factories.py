@@ -5,6 +5,7 @@ import itertools
 from django.utils.text import slugify
 
 from programmes.models import (
+    Access,
     Partner,
     Programme,
     ProgrammeCoverage,
@@ -13,6 +14,10 @@ from programmes.models import (
     ToolCoverage,
 )
 from risk_areas.models import CEPComponent, RiskArea, Threat
+
+# Extra fields for a record only some readers may see.
+DRAFT = {"publication_status": PublicationStatus.DRAFT}
+RESTRICTED = {"access": Access.RESTRICTED}
 
 _counter = itertools.count(1)
 

@@ -2,15 +2,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.factories import (
-    make_component,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
-
-from .helpers import by_slug
+from tests import factories
+from tests.programmes.pages import by_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -247,17 +240,19 @@ def test_cepcomponent_detail_unknown_slug_is_not_found(client, catalogue):
 
 
 def _catalogue_of(size):
-    areas = [make_risk_area(f"Area {n}") for n in range(5)]
-    components = [make_component(f"Component {n}") for n in range(4)]
-    threats = [make_threat(f"Threat {n}", risk_area=areas[n % 5]) for n in range(10)]
+    areas = [factories.make_risk_area(f"Area {n}") for n in range(5)]
+    components = [factories.make_component(f"Component {n}") for n in range(4)]
+    threats = [
+        factories.make_threat(f"Threat {n}", risk_area=areas[n % 5]) for n in range(10)
+    ]
     programmes = [
-        make_programme(
+        factories.make_programme(
             f"Programme {n}", risk_areas=[areas[n % 5]], supporting=[areas[(n + 1) % 5]]
         )
         for n in range(max(2, size // 5))
     ]
     for n in range(size):
-        make_tool(
+        factories.make_tool(
             f"Tool {n}",
             risk_areas=[areas[n % 5]],
             supporting=[areas[(n + 2) % 5]],
