@@ -1,24 +1,14 @@
-import contextlib
 import os
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 from django.utils import translation
+
+from tests.factories import shared_records
 
 # Playwright drives the browser from the test thread while live_server answers in
 # another; ORM calls made in a Playwright test would otherwise be refused.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@contextlib.contextmanager
-def _shared_records(django_db_blocker):
-    # Records written here live in a transaction rolled back at the end; each
-    # test runs inside it in a savepoint of its own, so what a test changes (a
-    # renamed record) is undone before the next one.
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +18,14 @@ def module_records(django_db_setup, django_db_blocker):
     Every test of the module then sees them: use it where all of them read the
     same catalogue.
     """
-    with _shared_records(django_db_blocker):
+    with shared_records(django_db_blocker):
         yield
 
 
 @pytest.fixture(scope="class")
 def class_records(django_db_setup, django_db_blocker):
     """Opens the database to records built once for the tests of one class."""
-    with _shared_records(django_db_blocker):
+    with shared_records(django_db_blocker):
         yield
 
 

@@ -1,7 +1,9 @@
 """Plain builders for test data: name only the fields a test cares about."""
 
+import contextlib
 import itertools
 
+from django.db import transaction
 from django.utils.text import slugify
 
 from programmes.models import (
@@ -105,3 +107,16 @@ def make_tool(
     tool.partners.set(partners)
     tool.threats.set(threats)
     return tool
+
+
+@contextlib.contextmanager
+def shared_records(django_db_blocker):
+    """Opens the database to records that several tests share and only read.
+
+    They live in a transaction rolled back at the end; each test runs inside it
+    in a savepoint of its own, so what a test changes (a renamed record) is
+    undone before the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

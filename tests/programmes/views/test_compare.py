@@ -11,6 +11,10 @@ COMPARE_QUERY_BOUND = 20
 
 @pytest.fixture
 def catalogue():
+    return build_catalogue()
+
+
+def build_catalogue():
     revenue = factories.make_risk_area("Revenue")
     drugs = factories.make_risk_area("Drugs")
     security = factories.make_risk_area("Security")
@@ -325,27 +329,24 @@ def grow(size):
         )
 
 
-@pytest.mark.parametrize("size", [3, 60])
-def test_compare_runs_a_bounded_number_of_queries(
-    client, catalogue, size, django_assert_max_num_queries
-):
-    grow(size)
-    slugs = [f"big-tool-{number}" for number in range(min(size, 4))]
-
-    with django_assert_max_num_queries(COMPARE_QUERY_BOUND):
-        response = client.get(reverse("programmes:compare"), {"tool": slugs})
-
-    assert response.context["comparison"].is_ready
+@pytest.fixture(scope="class", params=[3, 60])
+def grown_catalogue(request, django_db_setup, django_db_blocker):
+    """The catalogue with `size` more programmes and tools, built once a class."""
+    with factories.shared_records(django_db_blocker):
+        build_catalogue()
+        grow(request.param)
+        yield request.param
 
 
-@pytest.mark.parametrize("size", [3, 60])
-def test_compare_programmes_runs_a_bounded_number_of_queries(
-    client, catalogue, size, django_assert_max_num_queries
-):
-    grow(size)
-    slugs = [f"big-programme-{number}" for number in range(min(size, 4))]
+class TestQueryCount:
+    @pytest.mark.parametrize("kind", ["tool", "programme"])
+    def test_compare_runs_a_bounded_number_of_queries(
+        self, client, grown_catalogue, kind, django_assert_max_num_queries
+    ):
+        size = grown_catalogue
+        slugs = [f"big-{kind}-{number}" for number in range(min(size, 4))]
 
-    with django_assert_max_num_queries(COMPARE_QUERY_BOUND):
-        response = client.get(reverse("programmes:compare"), {"programme": slugs})
+        with django_assert_max_num_queries(COMPARE_QUERY_BOUND):
+            response = client.get(reverse("programmes:compare"), {kind: slugs})
 
-    assert response.context["comparison"].is_ready
+        assert response.context["comparison"].is_ready

@@ -200,35 +200,37 @@ def _pages(programmes):
     ]
 
 
-@pytest.mark.parametrize("size", [3, 60])
-def test_every_page_runs_a_bounded_number_of_queries_for_anonymous_users(
-    client, django_assert_max_num_queries, size
-):
-    pages = _pages(build_catalogue(size))
-
-    for url in pages:
-        with django_assert_max_num_queries(13):
-            assert client.get(url).status_code == 200, url
+@pytest.fixture(scope="class", params=[3, 60])
+def sized_catalogue(request, django_db_setup, django_db_blocker):
+    """build_catalogue(3) and build_catalogue(60), each built once a class."""
+    with factories.shared_records(django_db_blocker):
+        yield build_catalogue(request.param)
 
 
-@pytest.mark.parametrize("size", [3, 60])
-def test_every_page_runs_a_bounded_number_of_queries_for_members(
-    client, member, django_assert_max_num_queries, size
-):
-    pages = _pages(build_catalogue(size))
-    client.force_login(member)
+class TestQueryCount:
+    def test_every_page_runs_a_bounded_number_of_queries_for_anonymous_users(
+        self, client, django_assert_max_num_queries, sized_catalogue
+    ):
+        pages = _pages(sized_catalogue)
 
-    for url in pages:
+        for url in pages:
+            with django_assert_max_num_queries(13):
+                assert client.get(url).status_code == 200, url
+
+    def test_every_page_runs_a_bounded_number_of_queries_for_members(
+        self, client, member, django_assert_max_num_queries, sized_catalogue
+    ):
+        pages = _pages(sized_catalogue)
+        client.force_login(member)
+
+        for url in pages:
+            with django_assert_max_num_queries(17):
+                assert client.get(url).status_code == 200, url
+
+    def test_preview_runs_a_bounded_number_of_queries(
+        self, client, editor, django_assert_max_num_queries, sized_catalogue
+    ):
+        client.force_login(editor)
+
         with django_assert_max_num_queries(17):
-            assert client.get(url).status_code == 200, url
-
-
-@pytest.mark.parametrize("size", [3, 60])
-def test_preview_runs_a_bounded_number_of_queries(
-    client, editor, django_assert_max_num_queries, size
-):
-    programmes = build_catalogue(size)
-    client.force_login(editor)
-
-    with django_assert_max_num_queries(17):
-        assert client.get(preview_url(programmes[0])).status_code == 200
+            assert client.get(preview_url(sized_catalogue[0])).status_code == 200
