@@ -1,6 +1,7 @@
 """Plain builders for test data: name only the fields a test cares about."""
 
 import contextlib
+import datetime
 import itertools
 
 from django.db import transaction
@@ -81,6 +82,23 @@ def make_programme(
     programme.partners.set(partners)
     programme.threats.set(threats)
     return programme
+
+
+def make_merged_programme(
+    name="Container Control Programme",
+    *,
+    successor,
+    merged_on=datetime.date(2024, 4, 1),
+    **fields,
+):
+    """A programme merged into `successor`."""
+    return make_programme(
+        name,
+        status=Programme.Status.MERGED,
+        successor=successor,
+        merged_on=merged_on,
+        **fields,
+    )
 
 
 def make_tool(

@@ -28,13 +28,11 @@ def catalogue():
         supporting=[security],
         partners=[unodc, interpol],
     )
-    ccp = factories.make_programme(
+    ccp = factories.make_merged_programme(
         "Container Control Programme",
         acronym="CCP",
         order=13,
-        status=Programme.Status.MERGED,
         successor=pccp,
-        merged_on="2024-04-01",
         risk_areas=[drugs],
         partners=[unodc],
     )

@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 
 from programmes.models import Access, Programme, Tool
@@ -83,12 +81,10 @@ def test_search_leads_from_a_merged_programme_to_its_successor():
     successor = factories.make_programme(
         "Passenger and Cargo Control Programme", acronym="PCCP"
     )
-    factories.make_programme(
+    factories.make_merged_programme(
         "Harbour Scanning Project",
         acronym="HSP",
-        status="merged",
         successor=successor,
-        merged_on=datetime.date(2024, 4, 1),
     )
 
     assert "passenger-and-cargo-control-programme" in found("Harbour Scanning Project")
@@ -97,12 +93,10 @@ def test_search_leads_from_a_merged_programme_to_its_successor():
 
 def test_search_does_not_lead_through_a_predecessor_the_reader_may_not_see(member):
     successor = factories.make_programme("Revenue Programme")
-    factories.make_programme(
+    factories.make_merged_programme(
         "Secret Harbour Project",
         access=Access.RESTRICTED,
-        status="merged",
         successor=successor,
-        merged_on=datetime.date(2024, 4, 1),
     )
 
     assert found("harbour") == []

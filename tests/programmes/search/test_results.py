@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.utils import translation
 
@@ -186,12 +184,10 @@ def test_search_all_query_count_does_not_grow_with_the_catalogue(
     factories.make_partner("CITES Secretariat", keywords="ivory")
     successor = factories.make_programme("Successor Programme", keywords="ivory")
     for number in range(size):
-        factories.make_programme(
+        factories.make_merged_programme(
             f"Ivory Programme {number}",
             threats=[threat],
-            status="merged",
             successor=successor,
-            merged_on=datetime.date(2024, 4, 1),
         )
         factories.make_tool(f"Ivory Tool {number}", threats=[threat])
 

@@ -59,11 +59,9 @@ def test_stored_search_vector_of_a_successor_follows_its_predecessors():
 def test_stored_search_vector_of_a_successor_forgets_a_former_predecessor():
     first = factories.make_programme("Passenger and Cargo Control Programme")
     second = factories.make_programme("Border Programme")
-    predecessor = factories.make_programme(
+    predecessor = factories.make_merged_programme(
         "Harbour Scanning Project",
-        status="merged",
         successor=first,
-        merged_on=datetime.date(2024, 4, 1),
     )
 
     predecessor.successor = second

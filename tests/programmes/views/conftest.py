@@ -1,11 +1,8 @@
 """The catalogue the page tests share: published, draft and restricted records."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Permission
 
-from programmes.models import Programme
 from tests import factories
 from tests.factories import DRAFT, RESTRICTED
 
@@ -112,22 +109,18 @@ def pccp_family():
         risk_areas=[drugs],
         supporting=[security],
     )
-    ccp = factories.make_programme(
+    ccp = factories.make_merged_programme(
         "Container Control Programme",
         acronym="CCP",
-        status=Programme.Status.MERGED,
         successor=pccp,
-        merged_on=datetime.date(2024, 4, 1),
         end_year=2024,
         start_year=2004,
         risk_areas=[drugs],
     )
-    aircop = factories.make_programme(
+    aircop = factories.make_merged_programme(
         "Airport Communication Project",
         acronym="AIRCOP",
-        status=Programme.Status.MERGED,
         successor=pccp,
-        merged_on=datetime.date(2024, 4, 1),
         risk_areas=[drugs],
     )
     return pccp, ccp, aircop

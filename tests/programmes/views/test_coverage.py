@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from programmes.coverage import THIN_RISK_AREA_TOOLS, heat
-from programmes.models import Access, Programme, PublicationStatus
+from programmes.models import Access, PublicationStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -57,11 +57,10 @@ def catalogue():
     environment = factories.make_programme(
         "Environment Programme", order=2, risk_areas=[areas["environment"]]
     )
-    old = factories.make_programme(
+    old = factories.make_merged_programme(
         "Old Programme",
         order=3,
         risk_areas=[areas["revenue"]],
-        status=Programme.Status.MERGED,
         successor=revenue,
         merged_on=datetime.date(2020, 1, 1),
     )

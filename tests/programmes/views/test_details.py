@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from programmes.models import Programme
 from tests import factories
 from tests.factories import DRAFT, RESTRICTED
 from tests.programmes.pages import PROGRAMMES, preview_url
@@ -101,15 +100,12 @@ def test_merged_programme_page_links_prominently_to_its_successor(client, pccp_f
 
 def test_programme_page_lists_only_related_records_the_reader_may_see(client, member):
     successor = factories.make_programme("Successor", **DRAFT)
-    programme = factories.make_programme(
+    programme = factories.make_merged_programme(
         "Old Programme",
-        status=Programme.Status.MERGED,
         successor=successor,
-        merged_on=datetime.date(2024, 4, 1),
     )
-    factories.make_programme(
+    factories.make_merged_programme(
         "Restricted Predecessor",
-        status=Programme.Status.MERGED,
         successor=programme,
         merged_on=datetime.date(2020, 1, 1),
         **RESTRICTED,

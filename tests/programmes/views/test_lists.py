@@ -68,11 +68,9 @@ def test_programme_list_marks_merged_programmes_with_a_link_to_the_successor(
 
 def test_merged_programme_whose_successor_is_hidden_shows_no_link(client):
     successor = factories.make_programme("Hidden Successor", **DRAFT)
-    factories.make_programme(
+    factories.make_merged_programme(
         "Old Programme",
-        status=Programme.Status.MERGED,
         successor=successor,
-        merged_on=datetime.date(2024, 4, 1),
     )
 
     html = client.get(PROGRAMMES).content.decode()
