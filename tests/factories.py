@@ -63,6 +63,14 @@ def _cover(record, coverage_model, owner_field, risk_areas, supporting):
         )
 
 
+def _published_with_a_source(name, fields):
+    fields.setdefault("slug", _slug(name))
+    fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
+    fields.setdefault(
+        "source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx"
+    )
+
+
 def make_programme(
     name="Revenue Programme",
     *,
@@ -72,11 +80,7 @@ def make_programme(
     threats=(),
     **fields,
 ):
-    fields.setdefault("slug", _slug(name))
-    fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
-    fields.setdefault(
-        "source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx"
-    )
+    _published_with_a_source(name, fields)
     programme = Programme.objects.create(name=name, **fields)
     _cover(programme, ProgrammeCoverage, "programme", risk_areas, supporting)
     programme.partners.set(partners)
@@ -113,11 +117,7 @@ def make_tool(
     threats=(),
     **fields,
 ):
-    fields.setdefault("slug", _slug(name))
-    fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
-    fields.setdefault(
-        "source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx"
-    )
+    _published_with_a_source(name, fields)
     tool = Tool.objects.create(name=name, kind=kind, **fields)
     _cover(tool, ToolCoverage, "tool", risk_areas, supporting)
     tool.components.set(components)
