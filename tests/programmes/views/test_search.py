@@ -4,8 +4,7 @@ import pytest
 
 from programmes.models import Access, PublicationStatus
 from tests import factories
-
-from .queries import BAD_QUERIES
+from tests.programmes.search.queries import BAD_QUERIES
 
 pytestmark = pytest.mark.django_db
 
