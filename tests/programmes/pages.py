@@ -9,6 +9,13 @@ TOOLS = reverse("programmes:tool-list")
 PARTNERS = reverse("programmes:partner-list")
 
 
+def get_page(client, name, **params):
+    """The response to URL `name` with `params` as its query; it must answer 200."""
+    response = client.get(reverse(name), params)
+    assert response.status_code == 200
+    return response
+
+
 def by_slug(records):
     return {record.slug: record for record in records}
 

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from programmes.models import Access, PublicationStatus
 from tests import factories
+from tests.programmes.pages import get_page
 
 pytestmark = pytest.mark.django_db
 
@@ -85,9 +86,7 @@ def build_catalogue():
 
 
 def compare(client, **params):
-    response = client.get(reverse("programmes:compare"), params)
-    assert response.status_code == 200
-    return response
+    return get_page(client, "programmes:compare", **params)
 
 
 def section(response, key):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from programmes.coverage import THIN_RISK_AREA_TOOLS, heat
 from programmes.models import Access, PublicationStatus
 from tests import factories
+from tests.programmes.pages import get_page
 
 pytestmark = pytest.mark.django_db
 
@@ -137,9 +138,7 @@ def catalogue():
 
 
 def get_coverage(client, **params):
-    response = client.get(reverse("programmes:coverage"), params)
-    assert response.status_code == 200
-    return response
+    return get_page(client, "programmes:coverage", **params)
 
 
 def programme_rows(response):
