@@ -71,5 +71,16 @@ def outsider(django_user_model):
 
 
 @pytest.fixture
+def sign_in(client, request):
+    """`sign_in("member")` signs the test client in as that fixture's user."""
+
+    def sign_in_as(reader):
+        if reader is not None:
+            client.force_login(request.getfixturevalue(reader))
+
+    return sign_in_as
+
+
+@pytest.fixture
 def members_group():
     return Group.objects.filter(name="Members").first()

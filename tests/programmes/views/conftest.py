@@ -76,17 +76,6 @@ def catalogue():
 
 
 @pytest.fixture
-def sign_in(client, request):
-    """`sign_in("member")` signs the test client in as that fixture's user."""
-
-    def sign_in_as(reader):
-        if reader is not None:
-            client.force_login(request.getfixturevalue(reader))
-
-    return sign_in_as
-
-
-@pytest.fixture
 def editor(django_user_model):
     """Staff who edit programmes and tools: may preview drafts."""
     user = django_user_model.objects.create_user("editor", password="pw-editor-123")
