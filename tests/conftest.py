@@ -4,9 +4,29 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import translation
 
+from tests.factories import shared_records
+
 # Playwright drives the browser from the test thread while live_server answers in
 # another; ORM calls made in a Playwright test would otherwise be refused.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def module_records(django_db_setup, django_db_blocker):
+    """Opens the database to records built once for a whole module.
+
+    Every test of the module then sees them: use it where all of them read the
+    same catalogue.
+    """
+    with shared_records(django_db_blocker):
+        yield
+
+
+@pytest.fixture(scope="class")
+def class_records(django_db_setup, django_db_blocker):
+    """Opens the database to records built once for the tests of one class."""
+    with shared_records(django_db_blocker):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +68,17 @@ def member(django_user_model):
 def outsider(django_user_model):
     """A signed-in user without the permission to see restricted records."""
     return django_user_model.objects.create_user("outsider", password="pw-outsider-123")
+
+
+@pytest.fixture
+def sign_in(client, request):
+    """`sign_in("member")` signs the test client in as that fixture's user."""
+
+    def sign_in_as(reader):
+        if reader is not None:
+            client.force_login(request.getfixturevalue(reader))
+
+    return sign_in_as
 
 
 @pytest.fixture

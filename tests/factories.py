@@ -1,10 +1,14 @@
 """Plain builders for test data: name only the fields a test cares about."""
 
+import contextlib
+import datetime
 import itertools
 
+from django.db import transaction
 from django.utils.text import slugify
 
 from programmes.models import (
+    Access,
     Partner,
     Programme,
     ProgrammeCoverage,
@@ -13,6 +17,10 @@ from programmes.models import (
     ToolCoverage,
 )
 from risk_areas.models import CEPComponent, RiskArea, Threat
+
+# Extra fields for a record only some readers may see.
+DRAFT = {"publication_status": PublicationStatus.DRAFT}
+RESTRICTED = {"access": Access.RESTRICTED}
 
 _counter = itertools.count(1)
 
@@ -55,6 +63,14 @@ def _cover(record, coverage_model, owner_field, risk_areas, supporting):
         )
 
 
+def _published_with_a_source(name, fields):
+    fields.setdefault("slug", _slug(name))
+    fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
+    fields.setdefault(
+        "source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx"
+    )
+
+
 def make_programme(
     name="Revenue Programme",
     *,
@@ -64,16 +80,29 @@ def make_programme(
     threats=(),
     **fields,
 ):
-    fields.setdefault("slug", _slug(name))
-    fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
-    fields.setdefault(
-        "source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx"
-    )
+    _published_with_a_source(name, fields)
     programme = Programme.objects.create(name=name, **fields)
     _cover(programme, ProgrammeCoverage, "programme", risk_areas, supporting)
     programme.partners.set(partners)
     programme.threats.set(threats)
     return programme
+
+
+def make_merged_programme(
+    name="Container Control Programme",
+    *,
+    successor,
+    merged_on=datetime.date(2024, 4, 1),
+    **fields,
+):
+    """A programme merged into `successor`."""
+    return make_programme(
+        name,
+        status=Programme.Status.MERGED,
+        successor=successor,
+        merged_on=merged_on,
+        **fields,
+    )
 
 
 def make_tool(
@@ -88,11 +117,7 @@ def make_tool(
     threats=(),
     **fields,
 ):
-    fields.setdefault("slug", _slug(name))
-    fields.setdefault("publication_status", PublicationStatus.PUBLISHED)
-    fields.setdefault(
-        "source_url", "https://www.wcoomd.org/en/topics/enforcement-and-compliance.aspx"
-    )
+    _published_with_a_source(name, fields)
     tool = Tool.objects.create(name=name, kind=kind, **fields)
     _cover(tool, ToolCoverage, "tool", risk_areas, supporting)
     tool.components.set(components)
@@ -100,3 +125,16 @@ def make_tool(
     tool.partners.set(partners)
     tool.threats.set(threats)
     return tool
+
+
+@contextlib.contextmanager
+def shared_records(django_db_blocker):
+    """Opens the database to records that several tests share and only read.
+
+    They live in a transaction rolled back at the end; each test runs inside it
+    in a savepoint of its own, so what a test changes (a renamed record) is
+    undone before the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -6,31 +6,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import Partner, PublicationStatus
-from tests.factories import (
-    make_component,
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def catalogue():
-    revenue = make_risk_area(name="Revenue")
-    component = make_component(name="Tools")
-    partner = make_partner(name="UNODC")
-    threat = make_threat(name="Undervaluation", risk_area=revenue)
-    programme = make_programme(
+    revenue = factories.make_risk_area(name="Revenue")
+    component = factories.make_component(name="Tools")
+    partner = factories.make_partner(name="UNODC")
+    threat = factories.make_threat(name="Undervaluation", risk_area=revenue)
+    programme = factories.make_programme(
         name="Revenue Programme",
         risk_areas=[revenue],
         partners=[partner],
         threats=[threat],
     )
-    tool = make_tool(
+    tool = factories.make_tool(
         name="Revenue Package",
         kind="guidance",
         risk_areas=[revenue],
@@ -69,7 +62,9 @@ def test_programme_change_page_shows_translations_side_by_side(admin_client, cat
 
 
 def test_publish_action_records_when_and_by_whom(admin_client, admin_user, catalogue):
-    draft = make_tool(name="Draft tool", publication_status=PublicationStatus.DRAFT)
+    draft = factories.make_tool(
+        name="Draft tool", publication_status=PublicationStatus.DRAFT
+    )
 
     admin_client.post(
         reverse("admin:programmes_tool_changelist"),
@@ -99,7 +94,7 @@ def test_changelist_lists_records_due_for_review(admin_client, settings, catalog
     stale = catalogue["tool"]
     stale.last_reviewed = timezone.localdate() - datetime.timedelta(days=400)
     stale.save()
-    make_tool(name="Fresh tool", last_reviewed=timezone.localdate())
+    factories.make_tool(name="Fresh tool", last_reviewed=timezone.localdate())
 
     response = admin_client.get(
         reverse("admin:programmes_tool_changelist"), {"review": "due"}
@@ -136,7 +131,7 @@ def _change_form_data(response):
 
 
 def test_admin_keeps_an_edit_saved_meanwhile_by_someone_else(admin_client):
-    partner = make_partner(name="UNODC", description="Original text.")
+    partner = factories.make_partner(name="UNODC", description="Original text.")
     url = reverse("admin:programmes_partner_change", args=[partner.pk])
     mine = _change_form_data(admin_client.get(url))
     theirs = Partner.objects.get(pk=partner.pk)
@@ -154,7 +149,7 @@ def test_admin_keeps_an_edit_saved_meanwhile_by_someone_else(admin_client):
 
 
 def test_admin_saves_again_after_the_editor_has_seen_the_conflict(admin_client):
-    partner = make_partner(name="UNODC", description="Original text.")
+    partner = factories.make_partner(name="UNODC", description="Original text.")
     url = reverse("admin:programmes_partner_change", args=[partner.pk])
     mine = _change_form_data(admin_client.get(url))
     Partner.objects.filter(pk=partner.pk).update(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from programmes.models import Access, PublicationStatus
-from tests.factories import make_programme, make_tool
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +18,17 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def catalogue():
-    programme = make_programme(
+    programme = factories.make_programme(
         name="Revenue Programme",
         summary="Revenue assurance for member administrations.",
     )
-    tool = make_tool(name="Valuation Guide", kind="guidance", programmes=[programme])
-    for make, kind in ((make_programme, "Programme"), (make_tool, "Tool")):
+    tool = factories.make_tool(
+        name="Valuation Guide", kind="guidance", programmes=[programme]
+    )
+    for make, kind in (
+        (factories.make_programme, "Programme"),
+        (factories.make_tool, "Tool"),
+    ):
         make(name=f"Restricted {kind}", access=Access.RESTRICTED)
         make(name=f"Draft {kind}", publication_status=PublicationStatus.DRAFT)
     return {"programme": programme, "tool": tool}

@@ -1,47 +1,26 @@
 import pytest
-from django.urls import reverse
 
 from programmes.filters import search_filter
 from programmes.models import Access, Programme, PublicationStatus
-from tests.factories import (
-    make_component,
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_tool,
-)
+from tests import factories
+from tests.programmes.pages import PARTNERS, PROGRAMMES, TOOLS, facet, names
 
 pytestmark = pytest.mark.django_db
-
-PROGRAMMES = reverse("programmes:programme-list")
-TOOLS = reverse("programmes:tool-list")
-PARTNERS = reverse("programmes:partner-list")
-
-
-def names(response):
-    return [record.name for record in response.context["object_list"]]
-
-
-def facet(response, name):
-    return {
-        option["value"]: option["count"]
-        for facet in response.context["facets"]
-        if facet.name == name
-        for option in facet
-    }
 
 
 @pytest.fixture
 def catalogue():
     """Three risk areas, two components, two partners, four programmes, five tools."""
-    revenue = make_risk_area("Revenue", slug="revenue")
-    drugs = make_risk_area("Drugs", slug="drugs")
-    security = make_risk_area("Security", slug="security")
-    tools_component = make_component("Tools", slug="tools")
-    operations = make_component("Operational activities", slug="operational-activities")
-    unodc = make_partner("UNODC", slug="unodc")
-    interpol = make_partner("INTERPOL", slug="interpol")
-    pccp = make_programme(
+    revenue = factories.make_risk_area("Revenue", slug="revenue")
+    drugs = factories.make_risk_area("Drugs", slug="drugs")
+    security = factories.make_risk_area("Security", slug="security")
+    tools_component = factories.make_component("Tools", slug="tools")
+    operations = factories.make_component(
+        "Operational activities", slug="operational-activities"
+    )
+    unodc = factories.make_partner("UNODC", slug="unodc")
+    interpol = factories.make_partner("INTERPOL", slug="interpol")
+    pccp = factories.make_programme(
         "Passenger and Cargo Control Programme",
         acronym="PCCP",
         order=2,
@@ -49,23 +28,21 @@ def catalogue():
         supporting=[security],
         partners=[unodc, interpol],
     )
-    ccp = make_programme(
+    ccp = factories.make_merged_programme(
         "Container Control Programme",
         acronym="CCP",
         order=13,
-        status=Programme.Status.MERGED,
         successor=pccp,
-        merged_on="2024-04-01",
         risk_areas=[drugs],
         partners=[unodc],
     )
-    revenue_programme = make_programme(
+    revenue_programme = factories.make_programme(
         "Revenue Programme", order=7, risk_areas=[revenue], keywords="valuation, duty"
     )
-    security_programme = make_programme(
+    security_programme = factories.make_programme(
         "Security Programme", order=9, risk_areas=[security], partners=[interpol]
     )
-    make_tool(
+    factories.make_tool(
         "Customs Enforcement Network",
         acronym="CEN",
         kind="it-system",
@@ -74,7 +51,7 @@ def catalogue():
         programmes=[pccp, revenue_programme],
         partners=[interpol],
     )
-    make_tool(
+    factories.make_tool(
         "Operation Cocair",
         kind="operation",
         risk_areas=[drugs],
@@ -82,21 +59,21 @@ def catalogue():
         programmes=[pccp],
         partners=[unodc],
     )
-    make_tool(
+    factories.make_tool(
         "Revenue Package",
         kind="guidance",
         risk_areas=[revenue],
         components=[tools_component],
         programmes=[revenue_programme],
     )
-    make_tool(
+    factories.make_tool(
         "Programme Global Shield",
         kind="project",
         risk_areas=[security],
         components=[operations],
         programmes=[security_programme],
     )
-    make_tool(
+    factories.make_tool(
         "Secret Draft Operation",
         kind="operation",
         risk_areas=[security],
@@ -116,9 +93,13 @@ def catalogue():
 
 
 def test_search_filter_requires_every_word_in_any_field():
-    make_programme("Revenue Programme", summary="Valuation and classification")
-    make_programme("Drugs Programme", description="Precursor chemicals and valuation")
-    make_programme("Environment Programme", keywords="wildlife, timber")
+    factories.make_programme(
+        "Revenue Programme", summary="Valuation and classification"
+    )
+    factories.make_programme(
+        "Drugs Programme", description="Precursor chemicals and valuation"
+    )
+    factories.make_programme("Environment Programme", keywords="wildlife, timber")
 
     found = search_filter(Programme.objects.all(), "programme VALUATION")
 
@@ -126,8 +107,8 @@ def test_search_filter_requires_every_word_in_any_field():
 
 
 def test_search_filter_matches_acronym_and_keywords_case_insensitively():
-    make_programme("Passenger and Cargo Control Programme", acronym="PCCP")
-    make_programme("Environment Programme", keywords="Wildlife, CITES")
+    factories.make_programme("Passenger and Cargo Control Programme", acronym="PCCP")
+    factories.make_programme("Environment Programme", keywords="Wildlife, CITES")
 
     assert [p.name for p in search_filter(Programme.objects.all(), "pccp")] == [
         "Passenger and Cargo Control Programme"
@@ -138,8 +119,8 @@ def test_search_filter_matches_acronym_and_keywords_case_insensitively():
 
 
 def test_search_filter_treats_wildcards_and_quotes_as_plain_text():
-    make_programme("Revenue Programme", summary="Duty at 100% on goods")
-    make_programme("Drugs Programme", summary="Nothing special here")
+    factories.make_programme("Revenue Programme", summary="Duty at 100% on goods")
+    factories.make_programme("Drugs Programme", summary="Nothing special here")
 
     assert [p.name for p in search_filter(Programme.objects.all(), "100%")] == [
         "Revenue Programme"
@@ -199,9 +180,11 @@ def test_programme_list_filters_by_component_through_visible_tools(client, catal
 
 
 def test_programme_list_component_ignores_tools_the_reader_cannot_see(client):
-    operations = make_component("Operational activities", slug="operational-activities")
-    programme = make_programme("Security Programme")
-    make_tool(
+    operations = factories.make_component(
+        "Operational activities", slug="operational-activities"
+    )
+    programme = factories.make_programme("Security Programme")
+    factories.make_tool(
         "Draft Operation",
         components=[operations],
         programmes=[programme],
@@ -345,44 +328,39 @@ def test_facet_option_without_results_is_greyed_but_selectable(client, catalogue
     )
 
 
-def test_facets_ignore_restricted_and_draft_records_for_anonymous_users(client):
-    drugs = make_risk_area("Drugs", slug="drugs")
-    make_programme("Public Programme", risk_areas=[drugs])
-    make_programme("Members Programme", risk_areas=[drugs], access=Access.RESTRICTED)
-    make_programme(
+@pytest.mark.parametrize(
+    ("reader", "count", "visible"),
+    [
+        (None, 1, ["Public Programme"]),
+        ("member", 2, ["Members Programme", "Public Programme"]),
+    ],
+)
+def test_facets_count_only_the_records_the_reader_may_see(
+    client, sign_in, reader, count, visible
+):
+    drugs = factories.make_risk_area("Drugs", slug="drugs")
+    factories.make_programme("Public Programme", risk_areas=[drugs])
+    factories.make_programme(
+        "Members Programme", risk_areas=[drugs], access=Access.RESTRICTED
+    )
+    factories.make_programme(
         "Draft Programme",
         risk_areas=[drugs],
         publication_status=PublicationStatus.DRAFT,
     )
+    sign_in(reader)
 
     response = client.get(PROGRAMMES)
 
-    assert facet(response, "risk_area") == {"drugs": 1}
-    assert names(response) == ["Public Programme"]
-
-
-def test_facets_count_restricted_records_for_members(client, member):
-    drugs = make_risk_area("Drugs", slug="drugs")
-    make_programme("Public Programme", risk_areas=[drugs])
-    make_programme("Members Programme", risk_areas=[drugs], access=Access.RESTRICTED)
-    make_programme(
-        "Draft Programme",
-        risk_areas=[drugs],
-        publication_status=PublicationStatus.DRAFT,
-    )
-    client.force_login(member)
-
-    response = client.get(PROGRAMMES)
-
-    assert facet(response, "risk_area") == {"drugs": 2}
-    assert sorted(names(response)) == ["Members Programme", "Public Programme"]
+    assert facet(response, "risk_area") == {"drugs": count}
+    assert sorted(names(response)) == visible
 
 
 def test_programme_option_list_hides_programmes_the_reader_cannot_see(
     client, outsider, member
 ):
-    make_programme("Public Programme")
-    make_programme("Members Programme", access=Access.RESTRICTED)
+    factories.make_programme("Public Programme")
+    factories.make_programme("Members Programme", access=Access.RESTRICTED)
     client.force_login(outsider)
 
     assert set(facet(client.get(TOOLS), "programme")) == {"public-programme"}
@@ -419,10 +397,10 @@ def test_list_sorts_by_most_recently_updated(client, catalogue):
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_lists_sort_by_translated_names_with_english_fallback(client, language):
-    make_tool("Zebra", name_fr="Alpaga")
-    make_tool("Beta")
-    make_programme("Yak Programme", name_fr="Antilope")
-    make_programme("Bison Programme")
+    factories.make_tool("Zebra", name_fr="Alpaga")
+    factories.make_tool("Beta")
+    factories.make_programme("Yak Programme", name_fr="Antilope")
+    factories.make_programme("Bison Programme")
 
     tools = client.get(f"/{language}{TOOLS}")
     programmes = client.get(f"/{language}{PROGRAMMES}", {"sort": "-name"})
@@ -434,9 +412,9 @@ def test_lists_sort_by_translated_names_with_english_fallback(client, language):
 
 
 def test_tool_list_sorts_by_name_by_default_ignoring_case(client):
-    make_tool("beta tool")
-    make_tool("Alpha Tool")
-    make_tool("Gamma Tool")
+    factories.make_tool("beta tool")
+    factories.make_tool("Alpha Tool")
+    factories.make_tool("Gamma Tool")
 
     assert names(client.get(TOOLS)) == ["Alpha Tool", "beta tool", "Gamma Tool"]
 
@@ -472,8 +450,8 @@ def test_unknown_values_of_every_filter_are_named_and_ignored(client, catalogue)
 
 
 def test_restricted_programme_slug_is_unknown_to_anonymous_users(client):
-    make_programme("Members Programme", access=Access.RESTRICTED)
-    make_tool("Public Tool")
+    factories.make_programme("Members Programme", access=Access.RESTRICTED)
+    factories.make_tool("Public Tool")
 
     response = client.get(TOOLS, {"programme": "members-programme"})
 
@@ -567,7 +545,7 @@ def test_old_partner_and_programme_slugs_redirect_in_tool_filters(client, catalo
 def test_old_slug_of_a_restricted_programme_does_not_redirect_anonymous_users(
     client, member
 ):
-    programme = make_programme("Members Programme", access=Access.RESTRICTED)
+    programme = factories.make_programme("Members Programme", access=Access.RESTRICTED)
     programme.slug = "renamed-members-programme"
     programme.save()
 

@@ -779,41 +779,44 @@ def test_loaddata_loads_the_same_files_and_load_catalogue_then_finds_nothing_to_
 # The bundled catalogue
 
 
-def test_bundled_catalogue_loads_and_covers_every_risk_area_and_component():
+@pytest.fixture(scope="class")
+def first_load(class_records):
+    """What the first load of the bundled catalogue printed; loaded once a class."""
     bundled_fixtures()
-
-    output = load()
-
-    assert "Catalogue updated." in output
-    risk_areas = RiskArea.objects.annotate(
-        tool_count=Count("tools", distinct=True),
-        programme_count=Count("programmes", distinct=True),
-    )
-    assert [area.slug for area in risk_areas] == [
-        "revenue",
-        "drugs",
-        "ipr-health-safety",
-        "security",
-        "environment",
-    ]
-    thin = [area.slug for area in risk_areas if area.tool_count < 3]
-    assert thin == [], "risk areas with fewer than three tools"
-    assert [area.slug for area in risk_areas if area.programme_count < 1] == []
-    components = CEPComponent.objects.annotate(tool_count=Count("tools"))
-    assert components.count() == 4
-    assert [c.slug for c in components if c.tool_count < 1] == []
+    return load()
 
 
-def test_bundled_catalogue_second_load_changes_nothing():
-    bundled_fixtures()
-    load()
-    before = state()
+class TestBundledCatalogueLoad:
+    def test_loads_and_covers_every_risk_area_and_component(self, first_load):
+        output = first_load
 
-    output = load()
+        assert "Catalogue updated." in output
+        risk_areas = RiskArea.objects.annotate(
+            tool_count=Count("tools", distinct=True),
+            programme_count=Count("programmes", distinct=True),
+        )
+        assert [area.slug for area in risk_areas] == [
+            "revenue",
+            "drugs",
+            "ipr-health-safety",
+            "security",
+            "environment",
+        ]
+        thin = [area.slug for area in risk_areas if area.tool_count < 3]
+        assert thin == [], "risk areas with fewer than three tools"
+        assert [area.slug for area in risk_areas if area.programme_count < 1] == []
+        components = CEPComponent.objects.annotate(tool_count=Count("tools"))
+        assert components.count() == 4
+        assert [c.slug for c in components if c.tool_count < 1] == []
 
-    assert state() == before
-    assert "0 created, 0 updated" in output
-    assert output.strip().endswith("Catalogue unchanged.")
+    def test_second_load_changes_nothing(self, first_load):
+        before = state()
+
+        output = load()
+
+        assert state() == before
+        assert "0 created, 0 updated" in output
+        assert output.strip().endswith("Catalogue unchanged.")
 
 
 def test_bundled_catalogue_loads_with_loaddata():

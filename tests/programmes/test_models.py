@@ -7,14 +7,14 @@ from django.db import IntegrityError, transaction
 from programmes.models import Programme, PublicationStatus, Tool
 from risk_areas.models import SlugHistory
 from risk_areas.slugs import resolve_old_slugs
-from tests.factories import make_programme, make_tool
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def test_programme_merged_without_successor_is_refused():
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_programme(name="Container Control Programme", status="merged")
+        factories.make_programme(name="Container Control Programme", status="merged")
 
 
 def test_programme_merged_without_successor_is_reported_by_full_clean():
@@ -30,16 +30,16 @@ def test_programme_merged_without_successor_is_reported_by_full_clean():
 
 
 def test_programme_merged_needs_a_date():
-    successor = make_programme(name="Passenger and Cargo Control Programme")
+    successor = factories.make_programme(name="Passenger and Cargo Control Programme")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_programme(
+        factories.make_programme(
             name="Airport Communication Project", status="merged", successor=successor
         )
 
 
 def test_programme_cannot_be_its_own_successor():
-    programme = make_programme(name="Passenger and Cargo Control Programme")
+    programme = factories.make_programme(name="Passenger and Cargo Control Programme")
     programme.status = "merged"
     programme.successor = programme
     programme.merged_on = datetime.date(2024, 4, 1)
@@ -49,20 +49,24 @@ def test_programme_cannot_be_its_own_successor():
 
 
 def test_programme_active_cannot_have_a_successor():
-    successor = make_programme(name="Passenger and Cargo Control Programme")
+    successor = factories.make_programme(name="Passenger and Cargo Control Programme")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_programme(name="Container Control Programme", successor=successor)
+        factories.make_programme(
+            name="Container Control Programme", successor=successor
+        )
 
 
 def test_programme_cannot_end_before_it_starts():
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_programme(name="Revenue Programme", start_year=2020, end_year=2019)
+        factories.make_programme(
+            name="Revenue Programme", start_year=2020, end_year=2019
+        )
 
 
 def test_merged_programme_lists_as_predecessor_of_its_successor():
-    pccp = make_programme(name="Passenger and Cargo Control Programme")
-    make_programme(
+    pccp = factories.make_programme(name="Passenger and Cargo Control Programme")
+    factories.make_programme(
         name="Container Control Programme",
         status="merged",
         successor=pccp,
@@ -78,7 +82,7 @@ def test_programme_coverage_is_unique_per_risk_area():
     drugs = make_risk_area(name="Drugs")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_programme(
+        factories.make_programme(
             name="Drugs and Precursors Programme",
             risk_areas=[drugs],
             supporting=[drugs],
@@ -90,9 +94,9 @@ def test_visible_to_hides_drafts_from_everyone_and_restricted_from_non_members(
 ):
     from django.contrib.auth.models import AnonymousUser
 
-    make_tool(name="Public tool")
-    make_tool(name="Member tool", access="restricted")
-    make_tool(name="Draft tool", publication_status=PublicationStatus.DRAFT)
+    factories.make_tool(name="Public tool")
+    factories.make_tool(name="Member tool", access="restricted")
+    factories.make_tool(name="Draft tool", publication_status=PublicationStatus.DRAFT)
 
     def names(user):
         return sorted(Tool.objects.visible_to(user).values_list("name", flat=True))
@@ -103,7 +107,7 @@ def test_visible_to_hides_drafts_from_everyone_and_restricted_from_non_members(
 
 
 def test_changing_a_slug_records_the_old_one():
-    tool = make_tool(name="Customs Enforcement Network", slug="cen")
+    tool = factories.make_tool(name="Customs Enforcement Network", slug="cen")
 
     tool.slug = "customs-enforcement-network"
     tool.save()
@@ -113,7 +117,7 @@ def test_changing_a_slug_records_the_old_one():
 
 
 def test_reusing_an_old_slug_drops_its_redirect():
-    tool = make_tool(name="Customs Enforcement Network", slug="cen")
+    tool = factories.make_tool(name="Customs Enforcement Network", slug="cen")
     tool.slug = "customs-enforcement-network"
     tool.save()
 
@@ -132,9 +136,9 @@ def test_reusing_an_old_slug_drops_its_redirect():
 def test_due_for_review_lists_records_never_or_long_ago_reviewed(settings):
     settings.REVIEW_INTERVAL_DAYS = 30
     today = datetime.date(2026, 11, 22)
-    make_tool(name="Fresh", last_reviewed=today - datetime.timedelta(days=3))
-    make_tool(name="Stale", last_reviewed=today - datetime.timedelta(days=90))
-    make_tool(name="Never")
+    factories.make_tool(name="Fresh", last_reviewed=today - datetime.timedelta(days=3))
+    factories.make_tool(name="Stale", last_reviewed=today - datetime.timedelta(days=90))
+    factories.make_tool(name="Never")
 
     due = Tool.objects.due_for_review(today=today)
 
@@ -143,7 +147,9 @@ def test_due_for_review_lists_records_never_or_long_ago_reviewed(settings):
 
 def test_publish_records_when_and_by_whom(django_user_model):
     editor = django_user_model.objects.create_user("editor")
-    tool = make_tool(name="Draft tool", publication_status=PublicationStatus.DRAFT)
+    tool = factories.make_tool(
+        name="Draft tool", publication_status=PublicationStatus.DRAFT
+    )
 
     tool.publish(editor)
     tool.save()
@@ -155,7 +161,7 @@ def test_publish_records_when_and_by_whom(django_user_model):
 
 
 def test_sources_lists_the_source_then_additional_ones():
-    tool = make_tool(
+    tool = factories.make_tool(
         name="CEN",
         source_url="https://example.org/a",
         additional_sources="https://example.org/b\n\n https://example.org/c ",

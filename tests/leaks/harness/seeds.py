@@ -235,7 +235,8 @@ def query_seeds(client, hidden, languages=LANGUAGES, thorough=True):
 
     `thorough` tries every filter value; otherwise only the secret values and the
     search words. A secret value must give the very page a value that never
-    existed gives. Pages that export are asked for every format too.
+    existed gives. Pages that export are asked for every format too. The search
+    words are tried in each of `languages` as well.
     """
     seeds = []
     for path in query_pages():
@@ -248,7 +249,13 @@ def query_seeds(client, hidden, languages=LANGUAGES, thorough=True):
                 full = query + ([("format", export)] if export else [])
                 url = f"{path}?{urlencode(full)}"
                 seeds.append(hiding(url, secret) if secret else Seed(url))
-    # Search in each language: it reads the translated fields.
+    return seeds + search_seeds(languages)
+
+
+def search_seeds(languages=LANGUAGES):
+    """Every search word on every page that takes a query, in each language: the
+    search reads the translated fields."""
+    seeds = []
     for language in languages:
         with translation.override(language):
             prefix = reverse("home").rstrip("/")

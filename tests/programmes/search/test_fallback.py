@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 
 from programmes.models import Tool
-from tests.factories import make_programme, make_tool
+from tests import factories
 
 from .queries import found
 
@@ -15,18 +15,18 @@ pytestmark = [
 
 
 def test_fallback_ignores_accents():
-    make_programme("Health Programme", summary="Médicaments falsifiés.")
+    factories.make_programme("Health Programme", summary="Médicaments falsifiés.")
 
     assert found("medicaments") == ["health-programme"]
 
 
 def test_fallback_finds_other_endings_of_a_word():
-    make_tool("Seizure guide", summary="Recording seizures at the border.")
+    factories.make_tool("Seizure guide", summary="Recording seizures at the border.")
 
     assert found("seizing", Tool) == ["seizure-guide"]
 
 
 def test_fallback_matches_whole_words_only():
-    make_programme("Safety Programme")
+    factories.make_programme("Safety Programme")
 
     assert found("SAFE programme") == []

@@ -4,7 +4,7 @@ from django.utils import translation
 
 from programmes.models import Programme, Tool
 from programmes.search import refresh_search_vectors
-from tests.factories import make_programme, make_tool
+from tests import factories
 
 from .queries import found, postgresql_only
 
@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 @postgresql_only
 def test_refresh_search_vectors_recomputes_every_record():
-    make_programme("Ivory Programme")
-    make_tool("Ivory Tool")
+    factories.make_programme("Ivory Programme")
+    factories.make_tool("Ivory Tool")
     Programme.objects.update(search_vector=None)
     Tool.objects.update(search_vector=None)
 
@@ -42,7 +42,7 @@ def test_stored_search_vectors_have_gin_indexes():
 
 @postgresql_only
 def test_search_uses_each_languages_stemming():
-    make_programme(
+    factories.make_programme(
         "Health Programme",
         summary="Falsified medicines.",
         summary_fr="Médicaments falsifiés.",
@@ -54,7 +54,7 @@ def test_search_uses_each_languages_stemming():
 
 
 def test_refresh_search_vectors_does_nothing_without_postgresql():
-    make_programme("Ivory Programme")
+    factories.make_programme("Ivory Programme")
 
     if connection.vendor == "postgresql":
         assert refresh_search_vectors() == 1

@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.utils import translation
 
@@ -16,13 +14,7 @@ from programmes.search import (
 from programmes.search.patterns import highlight_pattern
 from programmes.search.query import parse_query
 from programmes.search.results import excerpt, highlight
-from tests.factories import (
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
+from tests import factories
 
 from .queries import BAD_QUERIES, anonymous, slugs
 
@@ -30,11 +22,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_search_all_shows_only_what_the_reader_may_see(member):
-    make_programme("Ivory Public Programme")
-    make_programme("Ivory Members Programme", access=Access.RESTRICTED)
-    make_programme("Ivory Draft Programme", publication_status=PublicationStatus.DRAFT)
-    make_tool("Ivory Members Tool", access=Access.RESTRICTED)
-    make_tool("Ivory Draft Tool", publication_status=PublicationStatus.DRAFT)
+    factories.make_programme("Ivory Public Programme")
+    factories.make_programme("Ivory Members Programme", access=Access.RESTRICTED)
+    factories.make_programme(
+        "Ivory Draft Programme", publication_status=PublicationStatus.DRAFT
+    )
+    factories.make_tool("Ivory Members Tool", access=Access.RESTRICTED)
+    factories.make_tool("Ivory Draft Tool", publication_status=PublicationStatus.DRAFT)
 
     def shown(user):
         results = search_all("ivory", user)
@@ -50,13 +44,13 @@ def test_search_all_shows_only_what_the_reader_may_see(member):
 
 
 def test_search_all_groups_results_by_type():
-    environment = make_risk_area("Environment", keywords="ivory")
-    wildlife = make_threat(
+    environment = factories.make_risk_area("Environment", keywords="ivory")
+    wildlife = factories.make_threat(
         "Wildlife trafficking", risk_area=environment, keywords="ivory"
     )
-    make_partner("CITES Secretariat", keywords="ivory")
-    make_programme("Environment Programme", keywords="ivory")
-    make_tool("Operation Thunder", keywords="ivory")
+    factories.make_partner("CITES Secretariat", keywords="ivory")
+    factories.make_programme("Environment Programme", keywords="ivory")
+    factories.make_tool("Operation Thunder", keywords="ivory")
 
     results = search_all("ivory", anonymous())
 
@@ -80,7 +74,9 @@ def test_search_all_groups_results_by_type():
 
 
 def test_search_all_highlights_the_matched_words():
-    make_programme("Brand Programme", summary="Seizes counterfeit watches and fakes.")
+    factories.make_programme(
+        "Brand Programme", summary="Seizes counterfeit watches and fakes."
+    )
 
     hit = search_all("fake", anonymous()).groups[0].hits[0]
 
@@ -89,9 +85,13 @@ def test_search_all_highlights_the_matched_words():
 
 
 def test_search_all_explains_a_match_through_a_threat():
-    area = make_risk_area("Environment")
-    wildlife = make_threat("Wildlife trafficking", risk_area=area, keywords="pangolin")
-    make_programme("Green Programme", summary="Protects nature.", threats=[wildlife])
+    area = factories.make_risk_area("Environment")
+    wildlife = factories.make_threat(
+        "Wildlife trafficking", risk_area=area, keywords="pangolin"
+    )
+    factories.make_programme(
+        "Green Programme", summary="Protects nature.", threats=[wildlife]
+    )
 
     hit = search_all("pangolin", anonymous()).groups[0].hits[0]
 
@@ -100,7 +100,9 @@ def test_search_all_explains_a_match_through_a_threat():
 
 
 def test_search_all_escapes_record_text():
-    make_programme("Ivory <script>alert(1)</script> Programme", summary="<b>ivory</b>")
+    factories.make_programme(
+        "Ivory <script>alert(1)</script> Programme", summary="<b>ivory</b>"
+    )
 
     hit = search_all("ivory", anonymous()).groups[0].hits[0]
 
@@ -108,7 +110,7 @@ def test_search_all_escapes_record_text():
 
 
 def test_search_all_reads_the_readers_language_and_falls_back_to_english():
-    make_programme(
+    factories.make_programme(
         "Environment Programme",
         name_fr="Programme environnement",
         summary="Wildlife and timber.",
@@ -128,9 +130,9 @@ def test_search_all_reads_the_readers_language_and_falls_back_to_english():
 
 
 def test_search_all_falls_back_to_any_word_and_says_so():
-    make_programme("Ivory Programme")
-    make_programme("Timber Programme")
-    make_programme("Ivory and Pangolin Programme")
+    factories.make_programme("Ivory Programme")
+    factories.make_programme("Timber Programme")
+    factories.make_programme("Ivory and Pangolin Programme")
 
     results = search_all("ivory timber pangolin", anonymous())
 
@@ -142,14 +144,14 @@ def test_search_all_falls_back_to_any_word_and_says_so():
 
 
 def test_search_all_says_nothing_when_every_word_is_found():
-    make_programme("Ivory and Timber Programme")
+    factories.make_programme("Ivory and Timber Programme")
 
     assert not search_all("ivory timber", anonymous()).relaxed
 
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
 def test_search_all_answers_any_query(query):
-    make_programme("Ivory Programme", keywords="CEN")
+    factories.make_programme("Ivory Programme", keywords="CEN")
 
     results = search_all(query, anonymous())
     listed = list(search_queryset(Programme.objects.all(), query))
@@ -175,19 +177,19 @@ def test_search_all_answers_any_query(query):
 def test_search_all_query_count_does_not_grow_with_the_catalogue(
     size, query, bound, django_assert_max_num_queries
 ):
-    area = make_risk_area("Environment", keywords="ivory")
-    threat = make_threat("Wildlife trafficking", risk_area=area, keywords="ivory")
-    make_partner("CITES Secretariat", keywords="ivory")
-    successor = make_programme("Successor Programme", keywords="ivory")
+    area = factories.make_risk_area("Environment", keywords="ivory")
+    threat = factories.make_threat(
+        "Wildlife trafficking", risk_area=area, keywords="ivory"
+    )
+    factories.make_partner("CITES Secretariat", keywords="ivory")
+    successor = factories.make_programme("Successor Programme", keywords="ivory")
     for number in range(size):
-        make_programme(
+        factories.make_merged_programme(
             f"Ivory Programme {number}",
             threats=[threat],
-            status="merged",
             successor=successor,
-            merged_on=datetime.date(2024, 4, 1),
         )
-        make_tool(f"Ivory Tool {number}", threats=[threat])
+        factories.make_tool(f"Ivory Tool {number}", threats=[threat])
 
     with django_assert_max_num_queries(bound):
         results = search_all(query, anonymous())
@@ -217,12 +219,14 @@ def test_excerpt_centres_a_long_text_on_the_first_match():
 
 
 def test_search_querysets_list_every_match_of_each_kind_best_first():
-    environment = make_risk_area("Environment", keywords="ivory")
-    make_threat("Wildlife trafficking", risk_area=environment, keywords="ivory")
-    make_programme("Ivory Programme")
+    environment = factories.make_risk_area("Environment", keywords="ivory")
+    factories.make_threat(
+        "Wildlife trafficking", risk_area=environment, keywords="ivory"
+    )
+    factories.make_programme("Ivory Programme")
     for number in range(RESULTS_PER_TYPE):
-        make_programme(f"Nature Programme {number}", summary="Seizes ivory.")
-    make_tool("Operation Thunder", keywords="ivory")
+        factories.make_programme(f"Nature Programme {number}", summary="Seizes ivory.")
+    factories.make_tool("Operation Thunder", keywords="ivory")
 
     querysets = search_querysets("ivory", anonymous())
 
@@ -241,11 +245,11 @@ def test_search_querysets_list_every_match_of_each_kind_best_first():
 
 
 def test_search_querysets_rank_as_the_search_page():
-    make_programme("Wildlife Programme")
-    make_programme("Gamma Programme", keywords="wildlife, forests")
-    make_programme("Beta Programme", summary="Work against wildlife crime.")
-    make_tool("Wildlife Guide", acronym="WG")
-    make_tool("Forest Guide", summary="Timber and wildlife.")
+    factories.make_programme("Wildlife Programme")
+    factories.make_programme("Gamma Programme", keywords="wildlife, forests")
+    factories.make_programme("Beta Programme", summary="Work against wildlife crime.")
+    factories.make_tool("Wildlife Guide", acronym="WG")
+    factories.make_tool("Forest Guide", summary="Timber and wildlife.")
 
     results = search_all("wildlife", anonymous())
     querysets = search_querysets("wildlife", anonymous())
@@ -256,9 +260,11 @@ def test_search_querysets_rank_as_the_search_page():
 
 
 def test_search_querysets_show_only_what_the_reader_may_see(member):
-    make_programme("Ivory Public Programme")
-    make_programme("Ivory Members Programme", access=Access.RESTRICTED)
-    make_programme("Ivory Draft Programme", publication_status=PublicationStatus.DRAFT)
+    factories.make_programme("Ivory Public Programme")
+    factories.make_programme("Ivory Members Programme", access=Access.RESTRICTED)
+    factories.make_programme(
+        "Ivory Draft Programme", publication_status=PublicationStatus.DRAFT
+    )
 
     def shown(user):
         return slugs(search_querysets("ivory", user)[0])
@@ -271,8 +277,8 @@ def test_search_querysets_show_only_what_the_reader_may_see(member):
 
 
 def test_search_querysets_relaxed_find_records_with_any_word():
-    make_programme("Ivory Programme")
-    make_programme("Timber Programme")
+    factories.make_programme("Ivory Programme")
+    factories.make_programme("Timber Programme")
 
     strict = search_querysets("ivory zebrafish", anonymous())
     relaxed = search_querysets("ivory zebrafish", anonymous(), relaxed=True)
@@ -282,7 +288,7 @@ def test_search_querysets_relaxed_find_records_with_any_word():
 
 
 def test_search_querysets_of_a_query_without_words_find_nothing():
-    make_programme("Ivory Programme")
+    factories.make_programme("Ivory Programme")
 
     querysets = search_querysets("&& who?", anonymous())
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management.sql import emit_post_migrate_signal
 
 from programmes.models import Programme, Tool
-from tests.factories import make_programme, make_risk_area, make_threat, make_tool
+from tests import factories
 
 from .queries import found, postgresql_only
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @postgresql_only
 def test_stored_search_vector_is_filled_on_save():
-    programme = make_programme("Ivory Programme", summary="Elephant ivory.")
+    programme = factories.make_programme("Ivory Programme", summary="Elephant ivory.")
 
     programme.refresh_from_db()
 
@@ -22,10 +22,10 @@ def test_stored_search_vector_is_filled_on_save():
 
 @postgresql_only
 def test_stored_search_vector_follows_threat_links_and_edits():
-    area = make_risk_area("Environment")
-    threat = make_threat("Sea products", risk_area=area, keywords="abalone")
-    programme = make_programme("Green Programme")
-    tool = make_tool("Operation Thunder")
+    area = factories.make_risk_area("Environment")
+    threat = factories.make_threat("Sea products", risk_area=area, keywords="abalone")
+    programme = factories.make_programme("Green Programme")
+    tool = factories.make_tool("Operation Thunder")
 
     programme.threats.add(threat)
     threat.tools.add(tool)
@@ -44,8 +44,8 @@ def test_stored_search_vector_follows_threat_links_and_edits():
 
 @postgresql_only
 def test_stored_search_vector_of_a_successor_follows_its_predecessors():
-    successor = make_programme("Passenger and Cargo Control Programme")
-    predecessor = make_programme("Harbour Scanning Project")
+    successor = factories.make_programme("Passenger and Cargo Control Programme")
+    predecessor = factories.make_programme("Harbour Scanning Project")
 
     predecessor.status = "merged"
     predecessor.successor = successor
@@ -57,13 +57,11 @@ def test_stored_search_vector_of_a_successor_follows_its_predecessors():
 
 @postgresql_only
 def test_stored_search_vector_of_a_successor_forgets_a_former_predecessor():
-    first = make_programme("Passenger and Cargo Control Programme")
-    second = make_programme("Border Programme")
-    predecessor = make_programme(
+    first = factories.make_programme("Passenger and Cargo Control Programme")
+    second = factories.make_programme("Border Programme")
+    predecessor = factories.make_merged_programme(
         "Harbour Scanning Project",
-        status="merged",
         successor=first,
-        merged_on=datetime.date(2024, 4, 1),
     )
 
     predecessor.successor = second
@@ -76,7 +74,7 @@ def test_stored_search_vector_of_a_successor_forgets_a_former_predecessor():
 
 @postgresql_only
 def test_migrate_fills_missing_search_vectors():
-    make_programme("Ivory Programme")
+    factories.make_programme("Ivory Programme")
     Programme.objects.update(search_vector=None)
 
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")

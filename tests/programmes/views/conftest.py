@@ -1,21 +1,10 @@
 """The catalogue the page tests share: published, draft and restricted records."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Permission
 
-from programmes.models import Programme
-from tests.factories import (
-    make_component,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
-
-RESTRICTED = {"access": "restricted"}
-DRAFT = {"publication_status": "draft"}
+from tests import factories
+from tests.factories import DRAFT, RESTRICTED
 
 
 @pytest.fixture
@@ -26,19 +15,25 @@ def catalogue():
     tools CEN (public), Dog (public, supporting), Members Tool (restricted),
     Draft Tool (draft). Only the public records exist for anonymous readers.
     """
-    drugs = make_risk_area("Drugs", official_label="Drugs enforcement", summary="S.")
-    revenue = make_risk_area("Revenue")
-    technology = make_component("Technology and Infrastructure")
-    operations = make_component("Operational activities")
-    cocaine = make_threat("Cocaine trafficking", risk_area=drugs)
-    precursors = make_threat("Precursor diversion", risk_area=drugs)
-    public = make_programme("Drugs and Precursors Programme", risk_areas=[drugs])
-    members = make_programme("Members Programme", risk_areas=[drugs], **RESTRICTED)
-    make_programme("Hidden Programme", risk_areas=[drugs], **DRAFT)
-    supporting = make_programme(
+    drugs = factories.make_risk_area(
+        "Drugs", official_label="Drugs enforcement", summary="S."
+    )
+    revenue = factories.make_risk_area("Revenue")
+    technology = factories.make_component("Technology and Infrastructure")
+    operations = factories.make_component("Operational activities")
+    cocaine = factories.make_threat("Cocaine trafficking", risk_area=drugs)
+    precursors = factories.make_threat("Precursor diversion", risk_area=drugs)
+    public = factories.make_programme(
+        "Drugs and Precursors Programme", risk_areas=[drugs]
+    )
+    members = factories.make_programme(
+        "Members Programme", risk_areas=[drugs], **RESTRICTED
+    )
+    factories.make_programme("Hidden Programme", risk_areas=[drugs], **DRAFT)
+    supporting = factories.make_programme(
         "Revenue Programme", risk_areas=[revenue], supporting=[drugs]
     )
-    make_tool(
+    factories.make_tool(
         "Customs Enforcement Network",
         acronym="CEN",
         risk_areas=[drugs, revenue],
@@ -46,7 +41,7 @@ def catalogue():
         programmes=[public, members],
         threats=[cocaine],
     )
-    make_tool(
+    factories.make_tool(
         "Detector Dog Programme",
         kind="training",
         supporting=[drugs],
@@ -54,7 +49,7 @@ def catalogue():
         programmes=[supporting],
         threats=[cocaine],
     )
-    make_tool(
+    factories.make_tool(
         "Members Tool",
         risk_areas=[drugs],
         components=[technology],
@@ -62,7 +57,7 @@ def catalogue():
         threats=[cocaine, precursors],
         **RESTRICTED,
     )
-    make_tool(
+    factories.make_tool(
         "Draft Tool",
         risk_areas=[drugs],
         components=[technology],
@@ -81,17 +76,6 @@ def catalogue():
 
 
 @pytest.fixture
-def sign_in(client, request):
-    """`sign_in("member")` signs the test client in as that fixture's user."""
-
-    def sign_in_as(reader):
-        if reader is not None:
-            client.force_login(request.getfixturevalue(reader))
-
-    return sign_in_as
-
-
-@pytest.fixture
 def editor(django_user_model):
     """Staff who edit programmes and tools: may preview drafts."""
     user = django_user_model.objects.create_user("editor", password="pw-editor-123")
@@ -106,30 +90,26 @@ def editor(django_user_model):
 
 @pytest.fixture
 def pccp_family():
-    drugs = make_risk_area("Drugs", slug="drugs")
-    security = make_risk_area("Security", slug="security")
-    pccp = make_programme(
+    drugs = factories.make_risk_area("Drugs", slug="drugs")
+    security = factories.make_risk_area("Security", slug="security")
+    pccp = factories.make_programme(
         "Passenger and Cargo Control Programme",
         acronym="PCCP",
         risk_areas=[drugs],
         supporting=[security],
     )
-    ccp = make_programme(
+    ccp = factories.make_merged_programme(
         "Container Control Programme",
         acronym="CCP",
-        status=Programme.Status.MERGED,
         successor=pccp,
-        merged_on=datetime.date(2024, 4, 1),
         end_year=2024,
         start_year=2004,
         risk_areas=[drugs],
     )
-    aircop = make_programme(
+    aircop = factories.make_merged_programme(
         "Airport Communication Project",
         acronym="AIRCOP",
-        status=Programme.Status.MERGED,
         successor=pccp,
-        merged_on=datetime.date(2024, 4, 1),
         risk_areas=[drugs],
     )
     return pccp, ccp, aircop

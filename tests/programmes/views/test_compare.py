@@ -2,14 +2,8 @@ import pytest
 from django.urls import reverse
 
 from programmes.models import Access, PublicationStatus
-from tests.factories import (
-    make_component,
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
+from tests import factories
+from tests.programmes.pages import get_page
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +12,20 @@ COMPARE_QUERY_BOUND = 20
 
 @pytest.fixture
 def catalogue():
-    revenue = make_risk_area("Revenue")
-    drugs = make_risk_area("Drugs")
-    security = make_risk_area("Security")
-    tools_component = make_component("Tools")
-    operations = make_component("Operational activities")
-    undervaluation = make_threat("Undervaluation", risk_area=revenue)
-    cocaine = make_threat("Cocaine trafficking", risk_area=drugs)
-    unodc = make_partner("UNODC")
-    interpol = make_partner("INTERPOL")
-    revenue_programme = make_programme(
+    return build_catalogue()
+
+
+def build_catalogue():
+    revenue = factories.make_risk_area("Revenue")
+    drugs = factories.make_risk_area("Drugs")
+    security = factories.make_risk_area("Security")
+    tools_component = factories.make_component("Tools")
+    operations = factories.make_component("Operational activities")
+    undervaluation = factories.make_threat("Undervaluation", risk_area=revenue)
+    cocaine = factories.make_threat("Cocaine trafficking", risk_area=drugs)
+    unodc = factories.make_partner("UNODC")
+    interpol = factories.make_partner("INTERPOL")
+    revenue_programme = factories.make_programme(
         "Revenue Programme",
         acronym="RP",
         risk_areas=[revenue],
@@ -35,19 +33,19 @@ def catalogue():
         threats=[undervaluation],
         partners=[unodc],
     )
-    drugs_programme = make_programme(
+    drugs_programme = factories.make_programme(
         "Drugs Programme",
         risk_areas=[drugs],
         threats=[cocaine],
         partners=[unodc, interpol],
     )
-    members_programme = make_programme(
+    members_programme = factories.make_programme(
         "Members Programme", risk_areas=[security], access=Access.RESTRICTED
     )
-    draft_programme = make_programme(
+    draft_programme = factories.make_programme(
         "Draft Programme", publication_status=PublicationStatus.DRAFT
     )
-    make_tool(
+    factories.make_tool(
         "Valuation Guide",
         kind="guidance",
         risk_areas=[revenue],
@@ -55,7 +53,7 @@ def catalogue():
         programmes=[revenue_programme],
         threats=[undervaluation],
     )
-    make_tool(
+    factories.make_tool(
         "Operation Cocaine",
         kind="operation",
         risk_areas=[drugs],
@@ -63,7 +61,7 @@ def catalogue():
         programmes=[drugs_programme, members_programme],
         partners=[interpol],
     )
-    make_tool(
+    factories.make_tool(
         "Members Guide",
         kind="guidance",
         risk_areas=[drugs],
@@ -71,7 +69,7 @@ def catalogue():
         programmes=[drugs_programme],
         access=Access.RESTRICTED,
     )
-    make_tool(
+    factories.make_tool(
         "Draft Guide",
         kind="guidance",
         risk_areas=[drugs],
@@ -88,9 +86,7 @@ def catalogue():
 
 
 def compare(client, **params):
-    response = client.get(reverse("programmes:compare"), params)
-    assert response.status_code == 200
-    return response
+    return get_page(client, "programmes:compare", **params)
 
 
 def section(response, key):
@@ -216,7 +212,7 @@ def test_compare_picker_offers_restricted_records_to_member(client, catalogue, m
 
 def test_compare_more_than_four_shows_the_picker(client, catalogue):
     for number in range(3):
-        make_programme(f"Extra Programme {number}")
+        factories.make_programme(f"Extra Programme {number}")
     slugs = ["revenue-programme", "drugs-programme"] + [
         f"extra-programme-{number}" for number in range(3)
     ]
@@ -229,7 +225,7 @@ def test_compare_more_than_four_shows_the_picker(client, catalogue):
 
 def test_compare_four_is_allowed(client, catalogue):
     for number in range(2):
-        make_programme(f"Extra Programme {number}")
+        factories.make_programme(f"Extra Programme {number}")
     slugs = [
         "revenue-programme",
         "drugs-programme",
@@ -310,18 +306,18 @@ def test_compare_duplicates_count_once(client, catalogue):
 
 
 def grow(size):
-    area = make_risk_area("Environment")
-    component = make_component("Partnerships")
+    area = factories.make_risk_area("Environment")
+    component = factories.make_component("Partnerships")
     for number in range(size):
-        partner = make_partner(f"Partner {number}")
-        threat = make_threat(f"Threat {number}", risk_area=area)
-        programme = make_programme(
+        partner = factories.make_partner(f"Partner {number}")
+        threat = factories.make_threat(f"Threat {number}", risk_area=area)
+        programme = factories.make_programme(
             f"Big Programme {number}",
             risk_areas=[area],
             partners=[partner],
             threats=[threat],
         )
-        make_tool(
+        factories.make_tool(
             f"Big Tool {number}",
             kind="report",
             risk_areas=[area],
@@ -332,27 +328,24 @@ def grow(size):
         )
 
 
-@pytest.mark.parametrize("size", [3, 60])
-def test_compare_runs_a_bounded_number_of_queries(
-    client, catalogue, size, django_assert_max_num_queries
-):
-    grow(size)
-    slugs = [f"big-tool-{number}" for number in range(min(size, 4))]
-
-    with django_assert_max_num_queries(COMPARE_QUERY_BOUND):
-        response = client.get(reverse("programmes:compare"), {"tool": slugs})
-
-    assert response.context["comparison"].is_ready
+@pytest.fixture(scope="class", params=[3, 60])
+def grown_catalogue(request, django_db_setup, django_db_blocker):
+    """The catalogue with `size` more programmes and tools, built once a class."""
+    with factories.shared_records(django_db_blocker):
+        build_catalogue()
+        grow(request.param)
+        yield request.param
 
 
-@pytest.mark.parametrize("size", [3, 60])
-def test_compare_programmes_runs_a_bounded_number_of_queries(
-    client, catalogue, size, django_assert_max_num_queries
-):
-    grow(size)
-    slugs = [f"big-programme-{number}" for number in range(min(size, 4))]
+class TestQueryCount:
+    @pytest.mark.parametrize("kind", ["tool", "programme"])
+    def test_compare_runs_a_bounded_number_of_queries(
+        self, client, grown_catalogue, kind, django_assert_max_num_queries
+    ):
+        size = grown_catalogue
+        slugs = [f"big-{kind}-{number}" for number in range(min(size, 4))]
 
-    with django_assert_max_num_queries(COMPARE_QUERY_BOUND):
-        response = client.get(reverse("programmes:compare"), {"programme": slugs})
+        with django_assert_max_num_queries(COMPARE_QUERY_BOUND):
+            response = client.get(reverse("programmes:compare"), {kind: slugs})
 
-    assert response.context["comparison"].is_ready
+        assert response.context["comparison"].is_ready

@@ -4,14 +4,9 @@ import pytest
 from django.urls import reverse
 
 from programmes.coverage import THIN_RISK_AREA_TOOLS, heat
-from programmes.models import Access, Programme, PublicationStatus
-from tests.factories import (
-    make_component,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
+from programmes.models import Access, PublicationStatus
+from tests import factories
+from tests.programmes.pages import get_page
 
 pytestmark = pytest.mark.django_db
 
@@ -22,59 +17,68 @@ COVERAGE_QUERY_BOUND = 30
 def catalogue():
     """Five risk areas, four components, programmes and tools at every visibility."""
     areas = {
-        "revenue": make_risk_area("Revenue"),
-        "drugs": make_risk_area("Drugs"),
-        "ipr": make_risk_area("IPR, health and safety", slug="ipr-health-safety"),
-        "security": make_risk_area("Security"),
-        "environment": make_risk_area("Environment"),
+        "revenue": factories.make_risk_area("Revenue"),
+        "drugs": factories.make_risk_area("Drugs"),
+        "ipr": factories.make_risk_area(
+            "IPR, health and safety", slug="ipr-health-safety"
+        ),
+        "security": factories.make_risk_area("Security"),
+        "environment": factories.make_risk_area("Environment"),
     }
     components = {
-        "partnerships": make_component("Partnerships"),
-        "tech": make_component(
+        "partnerships": factories.make_component("Partnerships"),
+        "tech": factories.make_component(
             "Technology and infrastructure", slug="technology-infrastructure"
         ),
-        "tools": make_component("Tools"),
-        "operations": make_component("Operational activities"),
+        "tools": factories.make_component("Tools"),
+        "operations": factories.make_component("Operational activities"),
     }
     threats = {
-        "undervaluation": make_threat("Undervaluation", risk_area=areas["revenue"]),
-        "cash": make_threat("Cash smuggling", risk_area=areas["revenue"]),
-        "cocaine": make_threat("Cocaine trafficking", risk_area=areas["drugs"]),
-        "wildlife": make_threat("Wildlife trafficking", risk_area=areas["environment"]),
-        "terrorism": make_threat("Terrorism", risk_area=areas["security"]),
-        "waste": make_threat("Hazardous waste", risk_area=areas["environment"]),
+        "undervaluation": factories.make_threat(
+            "Undervaluation", risk_area=areas["revenue"]
+        ),
+        "cash": factories.make_threat("Cash smuggling", risk_area=areas["revenue"]),
+        "cocaine": factories.make_threat(
+            "Cocaine trafficking", risk_area=areas["drugs"]
+        ),
+        "wildlife": factories.make_threat(
+            "Wildlife trafficking", risk_area=areas["environment"]
+        ),
+        "terrorism": factories.make_threat("Terrorism", risk_area=areas["security"]),
+        "waste": factories.make_threat(
+            "Hazardous waste", risk_area=areas["environment"]
+        ),
     }
-    revenue = make_programme(
+    revenue = factories.make_programme(
         "Revenue Programme",
         order=1,
         risk_areas=[areas["revenue"]],
         supporting=[areas["drugs"]],
     )
-    environment = make_programme(
+    environment = factories.make_programme(
         "Environment Programme", order=2, risk_areas=[areas["environment"]]
     )
-    old = make_programme(
+    old = factories.make_merged_programme(
         "Old Programme",
         order=3,
         risk_areas=[areas["revenue"]],
-        status=Programme.Status.MERGED,
         successor=revenue,
         merged_on=datetime.date(2020, 1, 1),
     )
-    restricted = make_programme(
+    restricted = factories.make_programme(
         "Members Programme",
         order=4,
         risk_areas=[areas["security"]],
         access=Access.RESTRICTED,
     )
-    draft = make_programme(
+    draft = factories.make_programme(
         "Draft Programme",
         order=5,
         risk_areas=[areas["security"]],
         publication_status=PublicationStatus.DRAFT,
     )
     tools = {
-        "cen": make_tool(
+        "cen": factories.make_tool(
             "Customs Enforcement Network",
             kind="it-system",
             risk_areas=[areas["drugs"]],
@@ -83,7 +87,7 @@ def catalogue():
             threats=[threats["cocaine"], threats["cash"]],
             programmes=[revenue],
         ),
-        "valuation": make_tool(
+        "valuation": factories.make_tool(
             "Valuation Guide",
             kind="guidance",
             risk_areas=[areas["revenue"]],
@@ -91,7 +95,7 @@ def catalogue():
             threats=[threats["undervaluation"], threats["cash"]],
             programmes=[revenue],
         ),
-        "thunder": make_tool(
+        "thunder": factories.make_tool(
             "Operation Thunder",
             kind="operation",
             risk_areas=[areas["environment"]],
@@ -99,7 +103,7 @@ def catalogue():
             threats=[threats["wildlife"]],
             programmes=[environment],
         ),
-        "members": make_tool(
+        "members": factories.make_tool(
             "Members Tool",
             kind="guidance",
             risk_areas=[areas["security"]],
@@ -108,7 +112,7 @@ def catalogue():
             programmes=[restricted],
             access=Access.RESTRICTED,
         ),
-        "draft": make_tool(
+        "draft": factories.make_tool(
             "Draft Tool",
             kind="guidance",
             risk_areas=[areas["security"]],
@@ -134,9 +138,7 @@ def catalogue():
 
 
 def get_coverage(client, **params):
-    response = client.get(reverse("programmes:coverage"), params)
-    assert response.status_code == 200
-    return response
+    return get_page(client, "programmes:coverage", **params)
 
 
 def programme_rows(response):
@@ -225,7 +227,9 @@ def test_coverage_page_is_a_real_table_with_headers_and_text_cells(client, catal
 
 
 def test_coverage_tool_without_component_is_listed_apart(client, catalogue):
-    make_tool("Loose Report", kind="report", risk_areas=[catalogue["areas"]["drugs"]])
+    factories.make_tool(
+        "Loose Report", kind="report", risk_areas=[catalogue["areas"]["drugs"]]
+    )
 
     response = get_coverage(client)
 
@@ -300,8 +304,8 @@ def test_coverage_calls_out_risk_areas_with_few_tools(client, catalogue):
 
 def test_coverage_risk_area_with_enough_tools_is_not_thin(client, catalogue):
     drugs = catalogue["areas"]["drugs"]
-    make_tool("Drug Guide", kind="guidance", risk_areas=[drugs])
-    make_tool("Drug Course", kind="training", supporting=[drugs])
+    factories.make_tool("Drug Guide", kind="guidance", risk_areas=[drugs])
+    factories.make_tool("Drug Course", kind="training", supporting=[drugs])
 
     response = get_coverage(client)
 
@@ -471,13 +475,13 @@ def grow(catalogue, size):
     components = list(catalogue["components"].values())
     threats = list(catalogue["threats"].values())
     for number in range(size):
-        programme = make_programme(
+        programme = factories.make_programme(
             f"Programme {number}",
             order=10 + number,
             risk_areas=[areas[number % 5]],
             supporting=[areas[(number + 1) % 5]],
         )
-        make_tool(
+        factories.make_tool(
             f"Tool {number}",
             kind="training",
             risk_areas=[areas[number % 5]],

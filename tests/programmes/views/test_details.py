@@ -4,38 +4,27 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from programmes.models import Access, Programme, PublicationStatus
-from tests.factories import (
-    make_component,
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
-
-from .helpers import preview_url
+from tests import factories
+from tests.factories import DRAFT, RESTRICTED
+from tests.programmes.pages import PROGRAMMES, preview_url
 
 pytestmark = pytest.mark.django_db
-
-PROGRAMMES = reverse("programmes:programme-list")
-TOOLS = reverse("programmes:tool-list")
-PARTNERS = reverse("programmes:partner-list")
-DRAFT = {"publication_status": PublicationStatus.DRAFT}
-RESTRICTED = {"access": Access.RESTRICTED}
-
 
 # Programme detail --------------------------------------------------------------
 
 
 def test_programme_page_shows_what_staff_need(client):
-    drugs = make_risk_area("Drugs", slug="drugs")
-    security = make_risk_area("Security", slug="security")
-    cocaine = make_threat("Cocaine trafficking", risk_area=drugs)
-    unodc = make_partner("United Nations Office on Drugs and Crime", acronym="UNODC")
-    operations = make_component("Operational activities", slug="operational-activities")
-    tools = make_component("Tools", slug="tools")
-    programme = make_programme(
+    drugs = factories.make_risk_area("Drugs", slug="drugs")
+    security = factories.make_risk_area("Security", slug="security")
+    cocaine = factories.make_threat("Cocaine trafficking", risk_area=drugs)
+    unodc = factories.make_partner(
+        "United Nations Office on Drugs and Crime", acronym="UNODC"
+    )
+    operations = factories.make_component(
+        "Operational activities", slug="operational-activities"
+    )
+    tools = factories.make_component("Tools", slug="tools")
+    programme = factories.make_programme(
         "Drugs and Precursors Programme",
         acronym="DPP",
         summary="Against trafficking of drugs and precursors.",
@@ -50,13 +39,15 @@ def test_programme_page_shows_what_staff_need(client):
         source_url="https://www.wcoomd.org/en/topics/enforcement/drugs.aspx",
         additional_sources="https://www.unodc.org/page\nhttps://example.org/other",
     )
-    make_tool(
+    factories.make_tool(
         "Operation Cocair",
         kind="operation",
         components=[operations],
         programmes=[programme],
     )
-    make_tool("CENcomm", kind="it-system", components=[tools], programmes=[programme])
+    factories.make_tool(
+        "CENcomm", kind="it-system", components=[tools], programmes=[programme]
+    )
 
     response = client.get(programme.get_absolute_url())
     html = response.content.decode()
@@ -108,23 +99,20 @@ def test_merged_programme_page_links_prominently_to_its_successor(client, pccp_f
 
 
 def test_programme_page_lists_only_related_records_the_reader_may_see(client, member):
-    successor = make_programme("Successor", **DRAFT)
-    programme = make_programme(
+    successor = factories.make_programme("Successor", **DRAFT)
+    programme = factories.make_merged_programme(
         "Old Programme",
-        status=Programme.Status.MERGED,
         successor=successor,
-        merged_on=datetime.date(2024, 4, 1),
     )
-    make_programme(
+    factories.make_merged_programme(
         "Restricted Predecessor",
-        status=Programme.Status.MERGED,
         successor=programme,
         merged_on=datetime.date(2020, 1, 1),
         **RESTRICTED,
     )
-    make_tool("Public Tool", programmes=[programme])
-    make_tool("Draft Tool", programmes=[programme], **DRAFT)
-    make_tool("Members Tool", programmes=[programme], **RESTRICTED)
+    factories.make_tool("Public Tool", programmes=[programme])
+    factories.make_tool("Draft Tool", programmes=[programme], **DRAFT)
+    factories.make_tool("Members Tool", programmes=[programme], **RESTRICTED)
 
     html = client.get(programme.get_absolute_url()).content.decode()
 
@@ -141,7 +129,7 @@ def test_programme_page_lists_only_related_records_the_reader_may_see(client, me
 
 
 def test_programme_page_in_another_language_shows_the_fallback_notice(client):
-    programme = make_programme("Revenue Programme", summary="English only.")
+    programme = factories.make_programme("Revenue Programme", summary="English only.")
 
     english = client.get(programme.get_absolute_url()).content.decode()
     response = client.get(f"/fr{programme.get_absolute_url()}")
@@ -155,13 +143,13 @@ def test_programme_page_in_another_language_shows_the_fallback_notice(client):
 
 
 def test_tool_page_shows_kind_coverage_components_programmes_and_partners(client):
-    drugs = make_risk_area("Drugs", slug="drugs")
-    revenue = make_risk_area("Revenue", slug="revenue")
-    tools = make_component("Tools", slug="tools")
-    interpol = make_partner("INTERPOL")
-    public = make_programme("Revenue Programme", acronym="RP")
-    hidden = make_programme("Hidden Programme", **DRAFT)
-    tool = make_tool(
+    drugs = factories.make_risk_area("Drugs", slug="drugs")
+    revenue = factories.make_risk_area("Revenue", slug="revenue")
+    tools = factories.make_component("Tools", slug="tools")
+    interpol = factories.make_partner("INTERPOL")
+    public = factories.make_programme("Revenue Programme", acronym="RP")
+    hidden = factories.make_programme("Hidden Programme", **DRAFT)
+    tool = factories.make_tool(
         "Customs Enforcement Network",
         acronym="CEN",
         kind="it-system",
@@ -170,7 +158,7 @@ def test_tool_page_shows_kind_coverage_components_programmes_and_partners(client
         components=[tools],
         programmes=[public, hidden],
         partners=[interpol],
-        threats=[make_threat("Cocaine trafficking", risk_area=drugs)],
+        threats=[factories.make_threat("Cocaine trafficking", risk_area=drugs)],
         keywords="seizures, database",
     )
 
@@ -199,7 +187,9 @@ def test_tool_page_shows_kind_coverage_components_programmes_and_partners(client
 def test_hidden_records_are_not_found_for_anonymous_users_and_outsiders(
     client, outsider, kind, fields
 ):
-    record = (make_programme if kind == "programme" else make_tool)("Hidden", **fields)
+    record = (factories.make_programme if kind == "programme" else factories.make_tool)(
+        "Hidden", **fields
+    )
 
     assert client.get(record.get_absolute_url()).status_code == 404
     client.force_login(outsider)
@@ -208,7 +198,7 @@ def test_hidden_records_are_not_found_for_anonymous_users_and_outsiders(
 
 @pytest.mark.parametrize("kind", ["programme", "tool"])
 def test_members_see_restricted_published_records_but_not_drafts(client, member, kind):
-    make = make_programme if kind == "programme" else make_tool
+    make = factories.make_programme if kind == "programme" else factories.make_tool
     restricted = make("Members Only", **RESTRICTED)
     draft = make("Draft", **DRAFT)
     client.force_login(member)
@@ -228,7 +218,7 @@ def test_unknown_slugs_are_not_found(client):
 
 
 def test_old_programme_slug_redirects_permanently(client):
-    programme = make_programme("Revenue Programme")
+    programme = factories.make_programme("Revenue Programme")
     old_url = programme.get_absolute_url()
     programme.slug = "revenue"
     programme.save()
@@ -240,8 +230,8 @@ def test_old_programme_slug_redirects_permanently(client):
 
 
 def test_old_tool_and_partner_slugs_redirect_permanently(client):
-    tool = make_tool("Customs Enforcement Network")
-    partner = make_partner("UNODC")
+    tool = factories.make_tool("Customs Enforcement Network")
+    partner = factories.make_partner("UNODC")
     old_tool, old_partner = tool.get_absolute_url(), partner.get_absolute_url()
     tool.slug = "cen"
     tool.save()
@@ -254,7 +244,7 @@ def test_old_tool_and_partner_slugs_redirect_permanently(client):
 
 
 def test_old_slug_of_a_hidden_record_is_not_found(client, member):
-    programme = make_programme("Members Programme", **RESTRICTED)
+    programme = factories.make_programme("Members Programme", **RESTRICTED)
     old_url = programme.get_absolute_url()
     programme.slug = "renamed"
     programme.save()
@@ -270,7 +260,7 @@ def test_old_slug_of_a_hidden_record_is_not_found(client, member):
 # Preview -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("make", [make_programme, make_tool])
+@pytest.mark.parametrize("make", [factories.make_programme, factories.make_tool])
 def test_editors_preview_drafts_and_restricted_records_with_a_banner(
     client, editor, make
 ):
@@ -289,7 +279,7 @@ def test_editors_preview_drafts_and_restricted_records_with_a_banner(
     assert "this record is restricted" in html
 
 
-@pytest.mark.parametrize("make", [make_programme, make_tool])
+@pytest.mark.parametrize("make", [factories.make_programme, factories.make_tool])
 def test_preview_is_not_found_for_anyone_without_the_change_permission(
     client, outsider, member, make
 ):
@@ -306,8 +296,8 @@ def test_preview_is_not_found_for_anyone_without_the_change_permission(
 def test_programme_editor_cannot_preview_tools(client, django_user_model):
     user = django_user_model.objects.create_user("programme-editor")
     user.user_permissions.add(Permission.objects.get(codename="change_programme"))
-    programme = make_programme("Draft Programme", **DRAFT)
-    tool = make_tool("Draft Tool", **DRAFT)
+    programme = factories.make_programme("Draft Programme", **DRAFT)
+    tool = factories.make_tool("Draft Tool", **DRAFT)
     client.force_login(user)
 
     assert client.get(preview_url(programme)).status_code == 200
@@ -323,11 +313,13 @@ def test_preview_of_an_unknown_slug_is_not_found(client, editor):
 
 
 def test_partner_page_lists_its_visible_programmes_and_tools(client):
-    unodc = make_partner("UNODC", description="UN office against drugs and crime.")
-    make_programme("Public Programme", partners=[unodc])
-    make_programme("Members Programme", partners=[unodc], **RESTRICTED)
-    make_tool("Public Tool", partners=[unodc])
-    make_tool("Draft Tool", partners=[unodc], **DRAFT)
+    unodc = factories.make_partner(
+        "UNODC", description="UN office against drugs and crime."
+    )
+    factories.make_programme("Public Programme", partners=[unodc])
+    factories.make_programme("Members Programme", partners=[unodc], **RESTRICTED)
+    factories.make_tool("Public Tool", partners=[unodc])
+    factories.make_tool("Draft Tool", partners=[unodc], **DRAFT)
 
     html = client.get(unodc.get_absolute_url()).content.decode()
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from .helpers import by_slug
+from tests.programmes.pages import by_slug
 
 pytestmark = pytest.mark.django_db
 

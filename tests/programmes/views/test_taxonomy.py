@@ -2,15 +2,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.factories import (
-    make_component,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
-
-from .helpers import by_slug
+from tests import factories
+from tests.programmes.pages import by_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -117,19 +110,41 @@ def test_riskarea_detail_links_to_filtered_lists_and_its_source(client, catalogu
     assert f'href="{drugs.source_url}"' in html
 
 
-def test_riskarea_detail_old_slug_redirects_permanently(client, catalogue):
-    drugs = catalogue["drugs"]
-    drugs.slug = "drugs-enforcement"
-    drugs.save()
+@pytest.mark.parametrize(
+    ("key", "new_slug", "old_url", "new_url"),
+    [
+        (
+            "drugs",
+            "drugs-enforcement",
+            "/risk-areas/drugs/",
+            "/risk-areas/drugs-enforcement/",
+        ),
+        (
+            "technology",
+            "technology",
+            "/components/technology-and-infrastructure/?page=2",
+            "/components/technology/?page=2",
+        ),
+    ],
+)
+def test_taxonomy_detail_old_slug_redirects_permanently(
+    client, catalogue, key, new_slug, old_url, new_url
+):
+    record = catalogue[key]
+    record.slug = new_slug
+    record.save()
 
-    response = client.get("/risk-areas/drugs/")
+    response = client.get(old_url)
 
     assert response.status_code == 301
-    assert response["Location"] == "/risk-areas/drugs-enforcement/"
+    assert response["Location"] == new_url
 
 
-def test_riskarea_detail_unknown_slug_is_not_found(client, catalogue):
-    response = client.get("/risk-areas/no-such-area/")
+@pytest.mark.parametrize(
+    "url", ["/risk-areas/no-such-area/", "/components/no-such-component/"]
+)
+def test_taxonomy_detail_unknown_slug_is_not_found(client, catalogue, url):
+    response = client.get(url)
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
@@ -228,36 +243,23 @@ def test_cepcomponent_detail_shows_restricted_records_to_members(
     assert "Draft Tool" not in html
 
 
-def test_cepcomponent_detail_old_slug_redirects_permanently(client, catalogue):
-    technology = catalogue["technology"]
-    technology.slug = "technology"
-    technology.save()
-
-    response = client.get("/components/technology-and-infrastructure/?page=2")
-
-    assert response.status_code == 301
-    assert response["Location"] == "/components/technology/?page=2"
-
-
-def test_cepcomponent_detail_unknown_slug_is_not_found(client, catalogue):
-    assert client.get("/components/no-such-component/").status_code == 404
-
-
 # Bounded queries -------------------------------------------------------------------
 
 
 def _catalogue_of(size):
-    areas = [make_risk_area(f"Area {n}") for n in range(5)]
-    components = [make_component(f"Component {n}") for n in range(4)]
-    threats = [make_threat(f"Threat {n}", risk_area=areas[n % 5]) for n in range(10)]
+    areas = [factories.make_risk_area(f"Area {n}") for n in range(5)]
+    components = [factories.make_component(f"Component {n}") for n in range(4)]
+    threats = [
+        factories.make_threat(f"Threat {n}", risk_area=areas[n % 5]) for n in range(10)
+    ]
     programmes = [
-        make_programme(
+        factories.make_programme(
             f"Programme {n}", risk_areas=[areas[n % 5]], supporting=[areas[(n + 1) % 5]]
         )
         for n in range(max(2, size // 5))
     ]
     for n in range(size):
-        make_tool(
+        factories.make_tool(
             f"Tool {n}",
             risk_areas=[areas[n % 5]],
             supporting=[areas[(n + 2) % 5]],
@@ -269,24 +271,31 @@ def _catalogue_of(size):
     return areas[0], components[0]
 
 
-@pytest.mark.parametrize("size", [3, 60])
-@pytest.mark.parametrize("reader", [None, "member"])
-def test_pages_run_a_fixed_number_of_queries_whatever_the_catalogue_size(
-    client, django_assert_max_num_queries, sign_in, size, reader
-):
-    area, component = _catalogue_of(size)
-    sign_in(reader)
-    # A signed-in reader adds the session, the user and the two permission queries.
-    extra = 4 if reader else 0
-    pages = [
-        (reverse("home"), 6),
-        (reverse("risk_areas:riskarea-list"), 2),
-        (area.get_absolute_url(), 8),
-        # The cross-table: cells and row totals, then the column totals.
-        (reverse("risk_areas:cepcomponent-list"), 4),
-        (component.get_absolute_url(), 6),
-    ]
+@pytest.fixture(scope="class", params=[3, 60])
+def sized_catalogue(request, django_db_setup, django_db_blocker):
+    """_catalogue_of(3) and _catalogue_of(60), each built once a class."""
+    with factories.shared_records(django_db_blocker):
+        yield _catalogue_of(request.param)
 
-    for url, queries in pages:
-        with django_assert_max_num_queries(queries + extra):
-            assert client.get(url).status_code == 200
+
+class TestQueryCount:
+    @pytest.mark.parametrize("reader", [None, "member"])
+    def test_pages_run_a_fixed_number_of_queries_whatever_the_catalogue_size(
+        self, client, django_assert_max_num_queries, sign_in, sized_catalogue, reader
+    ):
+        area, component = sized_catalogue
+        sign_in(reader)
+        # A signed-in reader adds the session, the user and the two permission queries.
+        extra = 4 if reader else 0
+        pages = [
+            (reverse("home"), 6),
+            (reverse("risk_areas:riskarea-list"), 2),
+            (area.get_absolute_url(), 8),
+            # The cross-table: cells and row totals, then the column totals.
+            (reverse("risk_areas:cepcomponent-list"), 4),
+            (component.get_absolute_url(), 6),
+        ]
+
+        for url, queries in pages:
+            with django_assert_max_num_queries(queries + extra):
+                assert client.get(url).status_code == 200

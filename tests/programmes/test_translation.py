@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_programme, make_tool
+from tests import factories
 from tests.html import visible_text
 from tests.multilingual import LANGUAGES, OTHER_LANGUAGES, build_catalogue, url_in
 
@@ -65,7 +65,7 @@ def test_filter_options_and_chips_show_risk_area_names_in_the_readers_language(
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 @pytest.mark.parametrize("sort", ["", "wco", "name", "-name", "recent"])
 def test_programme_list_sorts_in_every_language(client, catalogue, language, sort):
-    make_programme("Zeta Programme", name_fr="Alpha programme")
+    factories.make_programme("Zeta Programme", name_fr="Alpha programme")
 
     response = client.get(f"/{language}/programmes/", {"sort": sort} if sort else {})
 
@@ -109,7 +109,7 @@ def test_tool_search_ignores_text_of_a_third_language(client, catalogue):
 
 
 def test_tool_search_finds_an_english_only_record_on_french_pages(client, catalogue):
-    make_tool("Archeo", summary="Heritage platform.")
+    factories.make_tool("Archeo", summary="Heritage platform.")
 
     response = client.get("/fr/tools/", {"q": "heritage"})
 

@@ -3,15 +3,8 @@ import json
 import pytest
 
 from programmes.models import Access, PublicationStatus
-from tests.factories import (
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
-
-from .queries import BAD_QUERIES
+from tests import factories
+from tests.programmes.search.queries import BAD_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +18,9 @@ def page_slugs(response):
 
 
 def test_search_page_escapes_record_text(client):
-    make_programme("Ivory <script>alert(1)</script> Programme", summary="<b>ivory</b>")
+    factories.make_programme(
+        "Ivory <script>alert(1)</script> Programme", summary="<b>ivory</b>"
+    )
 
     html = client.get("/search/", {"q": "ivory"}).content.decode()
 
@@ -35,10 +30,12 @@ def test_search_page_escapes_record_text(client):
 
 
 def test_search_page_lists_results_by_type_with_links_and_a_count(client):
-    area = make_risk_area("Environment", keywords="ivory")
-    make_threat("Wildlife trafficking", risk_area=area, keywords="ivory")
-    programme = make_programme("Environment Programme", keywords="ivory, timber")
-    tool = make_tool("Operation Thunder", keywords="ivory")
+    area = factories.make_risk_area("Environment", keywords="ivory")
+    factories.make_threat("Wildlife trafficking", risk_area=area, keywords="ivory")
+    programme = factories.make_programme(
+        "Environment Programme", keywords="ivory, timber"
+    )
+    tool = factories.make_tool("Operation Thunder", keywords="ivory")
 
     response = client.get(SEARCH, {"q": "What do we have against ivory smuggling?"})
 
@@ -53,7 +50,7 @@ def test_search_page_lists_results_by_type_with_links_and_a_count(client):
 
 
 def test_search_page_keeps_and_escapes_the_query(client):
-    make_programme("Ivory Programme")
+    factories.make_programme("Ivory Programme")
 
     response = client.get(SEARCH, {"q": "<script>alert(1)</script> ivory"})
 
@@ -64,8 +61,8 @@ def test_search_page_keeps_and_escapes_the_query(client):
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
 def test_search_page_answers_any_query(client, query):
-    make_risk_area("Environment")
-    make_programme("Ivory Programme")
+    factories.make_risk_area("Environment")
+    factories.make_programme("Ivory Programme")
 
     response = client.get(SEARCH, {"q": query})
 
@@ -75,7 +72,7 @@ def test_search_page_answers_any_query(client, query):
 
 
 def test_search_page_without_a_query_invites_a_search(client):
-    area = make_risk_area("Environment")
+    area = factories.make_risk_area("Environment")
 
     response = client.get(SEARCH)
 
@@ -92,7 +89,7 @@ def test_search_page_with_only_common_words_says_so(client):
 
 
 def test_search_page_suggests_other_searches_when_nothing_matches(client):
-    area = make_risk_area("Environment")
+    area = factories.make_risk_area("Environment")
 
     response = client.get(SEARCH, {"q": "zebrafish"})
 
@@ -102,7 +99,7 @@ def test_search_page_suggests_other_searches_when_nothing_matches(client):
 
 
 def test_search_page_says_when_it_shows_records_with_some_words(client):
-    make_programme("Ivory Programme")
+    factories.make_programme("Ivory Programme")
 
     response = client.get(SEARCH, {"q": "ivory zebrafish"})
 
@@ -111,8 +108,10 @@ def test_search_page_says_when_it_shows_records_with_some_words(client):
 
 
 def test_search_page_shows_restricted_records_to_members_only(client, member):
-    make_programme("Ivory Members Programme", access=Access.RESTRICTED)
-    make_programme("Ivory Draft Programme", publication_status=PublicationStatus.DRAFT)
+    factories.make_programme("Ivory Members Programme", access=Access.RESTRICTED)
+    factories.make_programme(
+        "Ivory Draft Programme", publication_status=PublicationStatus.DRAFT
+    )
 
     anonymous_page = client.get(SEARCH, {"q": "ivory"})
     client.force_login(member)
@@ -125,7 +124,7 @@ def test_search_page_shows_restricted_records_to_members_only(client, member):
 
 
 def test_search_page_speaks_the_readers_language(client):
-    make_programme(
+    factories.make_programme(
         "Environment Programme",
         name_fr="Programme environnement",
         summary_fr="Douanes vertes et environnement.",
@@ -141,7 +140,7 @@ def test_search_page_speaks_the_readers_language(client):
 
 
 def test_search_page_marks_english_fallback_text(client):
-    make_programme("Ivory Programme", summary="Ivory seizures.")
+    factories.make_programme("Ivory Programme", summary="Ivory seizures.")
 
     response = client.get("/fr/search/", {"q": "ivory"})
 
@@ -149,8 +148,8 @@ def test_search_page_marks_english_fallback_text(client):
 
 
 def test_search_page_downloads_its_results(client):
-    make_programme("Ivory Programme")
-    make_tool("Ivory Tool")
+    factories.make_programme("Ivory Programme")
+    factories.make_tool("Ivory Tool")
 
     response = client.get(SEARCH, {"q": "ivory", "format": "json"})
 
@@ -167,12 +166,14 @@ def test_search_page_downloads_its_results(client):
 def test_search_page_query_count_does_not_grow_with_the_catalogue(
     client, size, django_assert_max_num_queries
 ):
-    area = make_risk_area("Environment", keywords="ivory")
-    threat = make_threat("Wildlife trafficking", risk_area=area, keywords="ivory")
+    area = factories.make_risk_area("Environment", keywords="ivory")
+    threat = factories.make_threat(
+        "Wildlife trafficking", risk_area=area, keywords="ivory"
+    )
     for number in range(size):
-        make_programme(f"Ivory Programme {number}", threats=[threat])
-        make_tool(f"Ivory Tool {number}", threats=[threat])
-        make_partner(f"Ivory Partner {number}")
+        factories.make_programme(f"Ivory Programme {number}", threats=[threat])
+        factories.make_tool(f"Ivory Tool {number}", threats=[threat])
+        factories.make_partner(f"Ivory Partner {number}")
 
     with django_assert_max_num_queries(10):
         response = client.get(SEARCH, {"q": "ivory"})
