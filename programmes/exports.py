@@ -58,7 +58,7 @@ def search_results(q, user):
     """
     parsed = parse_query(q)
     querysets = search_querysets(parsed, user)
-    if len(parsed.required) > 1 and not any(qs.exists() for qs in querysets):
+    if parsed.may_relax and not any(qs.exists() for qs in querysets):
         querysets = search_querysets(parsed, user, relaxed=True)
     return querysets
 

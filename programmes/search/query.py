@@ -95,6 +95,12 @@ class ParsedQuery:
         return [group for group in self.groups if group.required]
 
     @property
+    def may_relax(self):
+        """Whether, when no record has every word, the records with any of them
+        are searched instead: only for a query of several words."""
+        return len(self.required) > 1
+
+    @property
     def weak(self):
         return [group for group in self.groups if not group.required]
 

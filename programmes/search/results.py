@@ -246,6 +246,6 @@ def search_all(q, user, *, limit=RESULTS_PER_TYPE):
             for kind, queryset in zip(KINDS, querysets, strict=True)
         ]
         results.relaxed = relaxed
-        if results.total or len(parsed.required) < 2:
+        if results.total or not parsed.may_relax:
             break
     return results
