@@ -6,12 +6,11 @@ see are treated exactly like slugs that never existed.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from risk_areas.models import CEPComponent, RiskArea, Threat
+from risk_areas.models import CEPComponent, RiskArea
 
 from .coverage import Cell
 from .models import Programme, Tool
@@ -86,19 +85,8 @@ def _section(key, title, rows, empty, group_by=None):
 
 
 def _items(kind, slugs, user):
-    threats = Prefetch("threats", queryset=Threat.objects.with_risk_area())
-    if kind == "programme":
-        tools = Tool.objects.visible_to(user).prefetch_related("components")
-        records = Programme.objects.with_visible_successor(user).prefetch_related(
-            Prefetch("tools", queryset=tools)
-        )
-    else:
-        records = Tool.objects.prefetch_related(
-            "components",
-            Prefetch("programmes", queryset=Programme.objects.visible_to(user)),
-        )
-    records = records.visible_to(user).filter(slug__in=slugs)
-    return records.prefetch_related("coverage", threats, "partners")
+    model = Programme if kind == "programme" else Tool
+    return model.objects.visible_to(user).with_links(user).filter(slug__in=slugs)
 
 
 def _risk_area_rows(items, risk_areas):
