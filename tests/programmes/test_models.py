@@ -4,9 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from programmes.models import Programme, PublicationStatus, Tool
-from risk_areas.models import SlugHistory
-from risk_areas.slugs import resolve_old_slugs
+from programmes.models import Programme
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -87,77 +85,6 @@ def test_programme_coverage_is_unique_per_risk_area():
             risk_areas=[drugs],
             supporting=[drugs],
         )
-
-
-def test_visible_to_hides_drafts_from_everyone_and_restricted_from_non_members(
-    member, outsider
-):
-    from django.contrib.auth.models import AnonymousUser
-
-    factories.make_tool(name="Public tool")
-    factories.make_tool(name="Member tool", access="restricted")
-    factories.make_tool(name="Draft tool", publication_status=PublicationStatus.DRAFT)
-
-    def names(user):
-        return sorted(Tool.objects.visible_to(user).values_list("name", flat=True))
-
-    assert names(AnonymousUser()) == ["Public tool"]
-    assert names(outsider) == ["Public tool"]
-    assert names(member) == ["Member tool", "Public tool"]
-
-
-def test_changing_a_slug_records_the_old_one():
-    tool = factories.make_tool(name="Customs Enforcement Network", slug="cen")
-
-    tool.slug = "customs-enforcement-network"
-    tool.save()
-
-    assert resolve_old_slugs(Tool.objects.all(), ["cen"]).get("cen") == tool
-    assert SlugHistory.objects.filter(slug="cen").count() == 1
-
-
-def test_reusing_an_old_slug_drops_its_redirect():
-    tool = factories.make_tool(name="Customs Enforcement Network", slug="cen")
-    tool.slug = "customs-enforcement-network"
-    tool.save()
-
-    tool.slug = "cen"
-    tool.save()
-
-    assert resolve_old_slugs(Tool.objects.all(), ["cen"]).get("cen") is None
-    assert (
-        resolve_old_slugs(Tool.objects.all(), ["customs-enforcement-network"]).get(
-            "customs-enforcement-network"
-        )
-        == tool
-    )
-
-
-def test_due_for_review_lists_records_never_or_long_ago_reviewed(settings):
-    settings.REVIEW_INTERVAL_DAYS = 30
-    today = datetime.date(2026, 11, 22)
-    factories.make_tool(name="Fresh", last_reviewed=today - datetime.timedelta(days=3))
-    factories.make_tool(name="Stale", last_reviewed=today - datetime.timedelta(days=90))
-    factories.make_tool(name="Never")
-
-    due = Tool.objects.due_for_review(today=today)
-
-    assert sorted(due.values_list("name", flat=True)) == ["Never", "Stale"]
-
-
-def test_publish_records_when_and_by_whom(django_user_model):
-    editor = django_user_model.objects.create_user("editor")
-    tool = factories.make_tool(
-        name="Draft tool", publication_status=PublicationStatus.DRAFT
-    )
-
-    tool.publish(editor)
-    tool.save()
-
-    tool.refresh_from_db()
-    assert tool.is_published
-    assert tool.published_by == editor
-    assert tool.published_at is not None
 
 
 def test_sources_lists_the_source_then_additional_ones():
