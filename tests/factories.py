@@ -127,6 +127,29 @@ def make_tool(
     return tool
 
 
+def make_linked_records(numbers, *, area, component, threat=None):
+    """A programme and a tool per number, linked to each other, to a partner of
+    their own, to `area` and `component`, and to `threat` (or one of their own)."""
+    for number in numbers:
+        partner = make_partner(f"Partner {number}")
+        linked = threat or make_threat(f"Threat {number}", risk_area=area)
+        programme = make_programme(
+            f"Big Programme {number}",
+            risk_areas=[area],
+            partners=[partner],
+            threats=[linked],
+        )
+        make_tool(
+            f"Big Tool {number}",
+            kind="report",
+            risk_areas=[area],
+            components=[component],
+            programmes=[programme],
+            partners=[partner],
+            threats=[linked],
+        )
+
+
 @contextlib.contextmanager
 def shared_records(django_db_blocker):
     """Opens the database to records that several tests share and only read.

@@ -13,14 +13,7 @@ from django.utils.http import http_date
 from programmes.exports import catalogue_updated, neutralise
 from programmes.models import Access, Programme, PublicationStatus, Tool
 from programmes.search import KINDS
-from tests.factories import (
-    make_component,
-    make_partner,
-    make_programme,
-    make_risk_area,
-    make_threat,
-    make_tool,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -37,20 +30,22 @@ EXPORTING_PAGES = [
 
 @pytest.fixture
 def catalogue():
-    revenue = make_risk_area("Revenue")
-    drugs = make_risk_area("Drugs")
-    tools_component = make_component("Tools")
-    operations = make_component("Operational activities")
-    undervaluation = make_threat("Undervaluation", risk_area=revenue)
-    unodc = make_partner("UNODC")
-    revenue_programme = make_programme(
+    revenue = factories.make_risk_area("Revenue")
+    drugs = factories.make_risk_area("Drugs")
+    tools_component = factories.make_component("Tools")
+    operations = factories.make_component("Operational activities")
+    undervaluation = factories.make_threat("Undervaluation", risk_area=revenue)
+    unodc = factories.make_partner("UNODC")
+    revenue_programme = factories.make_programme(
         "Revenue Programme", risk_areas=[revenue], supporting=[drugs], partners=[unodc]
     )
-    members_programme = make_programme(
+    members_programme = factories.make_programme(
         "Members Programme", risk_areas=[drugs], access=Access.RESTRICTED
     )
-    make_programme("Draft Programme", publication_status=PublicationStatus.DRAFT)
-    make_tool(
+    factories.make_programme(
+        "Draft Programme", publication_status=PublicationStatus.DRAFT
+    )
+    factories.make_tool(
         "Valuation Guide",
         kind="guidance",
         acronym="VG",
@@ -62,21 +57,21 @@ def catalogue():
         partners=[unodc],
         summary="How to check declared values.",
     )
-    make_tool(
+    factories.make_tool(
         "Operation Cocaine",
         kind="operation",
         risk_areas=[drugs],
         components=[operations],
         programmes=[members_programme],
     )
-    make_tool(
+    factories.make_tool(
         "Members Guide",
         kind="guidance",
         risk_areas=[drugs],
         components=[tools_component],
         access=Access.RESTRICTED,
     )
-    make_tool(
+    factories.make_tool(
         "Draft Guide",
         kind="guidance",
         risk_areas=[drugs],
@@ -131,7 +126,7 @@ def test_catalogue_updated_is_none_for_an_empty_catalogue():
 
 
 def test_catalogue_updated_is_the_latest_change_of_any_record(catalogue):
-    area = make_risk_area("Environment")
+    area = factories.make_risk_area("Environment")
 
     assert catalogue_updated() == area.updated
 
@@ -139,8 +134,8 @@ def test_catalogue_updated_is_the_latest_change_of_any_record(catalogue):
 def test_catalogue_updated_ignores_records_the_reader_may_not_see(
     catalogue, member, outsider
 ):
-    restricted = make_tool("Later Members Tool", access=Access.RESTRICTED)
-    make_tool("Later Draft Tool", publication_status=PublicationStatus.DRAFT)
+    restricted = factories.make_tool("Later Members Tool", access=Access.RESTRICTED)
+    factories.make_tool("Later Draft Tool", publication_status=PublicationStatus.DRAFT)
 
     assert catalogue_updated(member) == restricted.updated
     assert catalogue_updated(outsider) < restricted.updated
@@ -183,7 +178,7 @@ def test_tool_list_export_has_the_rows_of_the_filtered_page(client, catalogue):
 
 def test_tool_list_export_ignores_the_page_number(client, catalogue):
     for number in range(30):
-        make_tool(f"Extra Tool {number:02}", kind="report")
+        factories.make_tool(f"Extra Tool {number:02}", kind="report")
 
     response = download(client, "programmes:tool-list", format="csv", page="2")
 
@@ -238,7 +233,7 @@ def test_exports_show_restricted_to_member_but_never_drafts(client, catalogue, m
 
 
 def test_exports_neutralise_formulas_in_cells(client, catalogue):
-    make_tool("=1+2", kind="report", summary="@SUM(A1:A9)", acronym="-X")
+    factories.make_tool("=1+2", kind="report", summary="@SUM(A1:A9)", acronym="-X")
 
     rows = csv_rows(download(client, "programmes:tool-list", format="csv"))
 
@@ -249,7 +244,7 @@ def test_exports_neutralise_formulas_in_cells(client, catalogue):
 
 
 def test_exports_keep_non_ascii_text_in_utf8(client, catalogue):
-    make_tool("Opération Ébène 東京", kind="operation")
+    factories.make_tool("Opération Ébène 東京", kind="operation")
 
     response = download(client, "programmes:tool-list", format="csv")
 
@@ -481,27 +476,20 @@ def test_search_export_searches_once_without_the_pages_ranking(client, catalogue
 @pytest.fixture
 def environment():
     """A risk area, a component and a threat for records made by `grow()`."""
-    area = make_risk_area("Environment")
-    return area, make_component("Partnerships"), make_threat("Waste", risk_area=area)
+    area = factories.make_risk_area("Environment")
+    return (
+        area,
+        factories.make_component("Partnerships"),
+        factories.make_threat("Waste", risk_area=area),
+    )
 
 
 def grow(environment, numbers):
     """A programme and a tool per number, with every kind of link."""
     area, component, threat = environment
-    for number in numbers:
-        partner = make_partner(f"Partner {number}")
-        programme = make_programme(
-            f"Big Programme {number}", risk_areas=[area], partners=[partner]
-        )
-        make_tool(
-            f"Big Tool {number}",
-            kind="report",
-            risk_areas=[area],
-            components=[component],
-            programmes=[programme],
-            partners=[partner],
-            threats=[threat],
-        )
+    factories.make_linked_records(
+        numbers, area=area, component=component, threat=threat
+    )
 
 
 @pytest.mark.parametrize("size", [3, 60])

@@ -306,26 +306,11 @@ def test_compare_duplicates_count_once(client, catalogue):
 
 
 def grow(size):
-    area = factories.make_risk_area("Environment")
-    component = factories.make_component("Partnerships")
-    for number in range(size):
-        partner = factories.make_partner(f"Partner {number}")
-        threat = factories.make_threat(f"Threat {number}", risk_area=area)
-        programme = factories.make_programme(
-            f"Big Programme {number}",
-            risk_areas=[area],
-            partners=[partner],
-            threats=[threat],
-        )
-        factories.make_tool(
-            f"Big Tool {number}",
-            kind="report",
-            risk_areas=[area],
-            components=[component],
-            programmes=[programme],
-            partners=[partner],
-            threats=[threat],
-        )
+    factories.make_linked_records(
+        range(size),
+        area=factories.make_risk_area("Environment"),
+        component=factories.make_component("Partnerships"),
+    )
 
 
 @pytest.fixture(scope="class", params=[3, 60])
