@@ -73,9 +73,6 @@ class Partner(CatalogueRecord):
 
 
 class ProgrammeQuerySet(EditorialQuerySet):
-    def active(self):
-        return self.filter(status=Programme.Status.ACTIVE)
-
     def with_visible_successor(self, user):
         """`programme.visible_successor`: the successor, if `user` may see it."""
         successor = FilteredRelation("successor", condition=visible(user, "successor"))
