@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from risk_areas.models import CEPComponent, RiskArea, Threat
 
 from .models import Access, CoverageLevel, Partner, Programme, Tool
-from .search import kind_for, parse_query, search_querysets
+from .search import kind_for
 
 EXPORT_FORMATS = ("csv", "json")
 # Records read (and prefetched) per database round trip while streaming.
@@ -48,19 +48,6 @@ def catalogue_updated(user=None):
         for model in CATALOGUE_MODELS
     ]
     return stamps[0].union(*stamps[1:], all=True).order_by("-updated").first()
-
-
-def search_results(q, user):
-    """Every record the search page finds for `q`, one queryset per kind.
-
-    As on the page (`search.search_all()`): when no record has every word of a
-    query of several, the records with any of them.
-    """
-    parsed = parse_query(q)
-    querysets = search_querysets(parsed, user)
-    if parsed.may_relax and not any(qs.exists() for qs in querysets):
-        querysets = search_querysets(parsed, user, relaxed=True)
-    return querysets
 
 
 def _names(records):

@@ -53,9 +53,10 @@ def search_filter(queryset, q):
     Text with nothing searchable in it (only symbols or common words) matches
     nothing: the reader typed something, so the list must not pretend otherwise.
     """
-    if parse_query(q).is_empty:
+    parsed = parse_query(q)
+    if parsed.is_empty:
         return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
-    return search_queryset(queryset, q)
+    return search_queryset(queryset, parsed)
 
 
 class CatalogueFilter(FilterSet):

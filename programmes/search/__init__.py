@@ -19,7 +19,13 @@ expressions (`fallback`). `results` puts the records found on the search page.
 from .kinds import KINDS, kind_for
 from .postgresql import refresh_search_vectors
 from .query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, clean_query, parse_query
-from .results import RESULTS_PER_TYPE, search_all, search_queryset, search_querysets
+from .results import (
+    RESULTS_PER_TYPE,
+    matching_querysets,
+    search_all,
+    search_queryset,
+    search_querysets,
+)
 from .signals import connect_signals
 
 __all__ = [
@@ -30,6 +36,7 @@ __all__ = [
     "clean_query",
     "connect_signals",
     "kind_for",
+    "matching_querysets",
     "parse_query",
     "refresh_search_vectors",
     "search_all",

@@ -48,6 +48,20 @@ def search_querysets(q, user, *, relaxed=False):
     ]
 
 
+def matching_querysets(q, user):
+    """Every record the search page finds for `q`, one queryset per kind (in the
+    order of `KINDS`), unpaginated: what a download of the results holds.
+
+    As on the page (`search_all()`): when no record has every word of a query
+    that may relax, the records with any of them.
+    """
+    parsed = parse_query(q)
+    querysets = search_querysets(parsed, user)
+    if parsed.may_relax and not any(queryset.exists() for queryset in querysets):
+        querysets = search_querysets(parsed, user, relaxed=True)
+    return querysets
+
+
 @dataclass
 class Snippet:
     """The text that shows why a record matched, and where it comes from."""

@@ -5,8 +5,8 @@ from django.views.generic import TemplateView
 
 from risk_areas.models import RiskArea
 
-from ..exports import SearchExporter, search_results
-from ..search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, search_all
+from ..exports import SearchExporter
+from ..search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, matching_querysets, search_all
 from .downloads import download, requested_format
 
 
@@ -30,7 +30,7 @@ class SearchView(TemplateView):
                 request,
                 SearchExporter,
                 export_format,
-                search_results(self.query, request.user),
+                matching_querysets(self.query, request.user),
                 {"q": [self.query]} if self.query else {},
             )
         return super().get(request, *args, **kwargs)
