@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 
 from risk_areas.models import Threat
 
-from .models import CoverageLevel, ProgrammeCoverage, Tool, ToolCoverage
+from .models import CoverageLevel, Tool
 
 # A risk area served by fewer tools than this is a thin spot.
 THIN_RISK_AREA_TOOLS = 3
@@ -81,8 +81,8 @@ class Matrix:
 
 def _levels(records):
     """{(record id, risk area id): level} for a queryset of records, in one query."""
-    coverage = ProgrammeCoverage if records.model is not Tool else ToolCoverage
-    owner = records.model._meta.model_name
+    coverage = records.model._meta.get_field("coverage").related_model
+    owner = coverage.owner
     rows = coverage.objects.filter(**{f"{owner}__in": records.values("pk")})
     return {
         (pk, area_id): level
@@ -102,11 +102,8 @@ def _rows(records, levels, risk_areas):
     ]
 
 
-def _totals(records, levels, risk_areas, thin_below=None):
-    ids = {record.pk for record in records}
-    counts = Counter(
-        (area_id, level) for (pk, area_id), level in levels.items() if pk in ids
-    )
+def _totals(levels, risk_areas, thin_below=None):
+    counts = Counter((area_id, level) for (_pk, area_id), level in levels.items())
     totals = [
         ColumnTotal(
             area,
@@ -129,7 +126,7 @@ def programme_matrix(programmes, risk_areas):
     return Matrix(
         risk_areas=risk_areas,
         rows=_rows(records, levels, risk_areas),
-        totals=_totals(records, levels, risk_areas),
+        totals=_totals(levels, risk_areas),
         count=len(records),
     )
 
@@ -156,7 +153,7 @@ def tool_matrix(tools, risk_areas, components):
     return Matrix(
         risk_areas=risk_areas,
         groups=groups,
-        totals=_totals(records, levels, risk_areas, THIN_RISK_AREA_TOOLS),
+        totals=_totals(levels, risk_areas, THIN_RISK_AREA_TOOLS),
         count=len(records),
     )
 
