@@ -248,3 +248,16 @@ def test_postgresql_stems_each_language_with_its_own_rules():
     with translation.override("fr"):
         assert found("médicament") == ["health-programme"]
         assert found("falsifie") == ["health-programme"]
+
+
+def test_a_list_offers_the_corrected_query_and_keeps_its_filters(client):
+    factories.make_tool("Narcotics Guide", kind="guidance")
+
+    response = client.get(
+        reverse("programmes:tool-list"), {"q": "narcotcs", "kind": "guidance"}
+    )
+
+    content = response.content.decode()
+    assert "Did you mean" in content
+    assert "narcotics-guide" in content
+    assert "q=narcotics" in content and "kind=guidance" in content
