@@ -41,6 +41,12 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # The test client speaks plain http, as a loopback run does (DJANGO_SSL_REDIRECT=0).
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
 def _quick_password_hashing(settings):
     # Test users' passwords guard nothing: the production hasher would only cost time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
