@@ -6,11 +6,16 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger("cep_portal.unavailable")
+
+PLAIN_SERVER_ERROR = (
+    '<!DOCTYPE html><html lang="en"><title>Server error</title>'
+    "<h1>Server error</h1><p>Please try again in a few minutes.</p></html>"
+)
 
 # How long a reader is asked to wait before trying again, in seconds.
 RETRY_AFTER = 10
@@ -75,6 +80,12 @@ class DatabaseUnavailableMiddleware:
 def server_error(request, *args, **kwargs):
     """handler500: the 503 page when the error was the database being unavailable."""
     exception = sys.exc_info()[1]
-    if exception is not None and is_database_unavailable(exception):
-        return unavailable_response(exception)
-    return django_server_error(request, *args, **kwargs)
+    try:
+        if exception is not None and is_database_unavailable(exception):
+            return unavailable_response(exception)
+        return django_server_error(request, *args, **kwargs)
+    except Exception:
+        # The page itself failed (a static file missing from the manifest, say):
+        # the reader still gets an answer, and the log has both errors.
+        logger.exception("The error page could not be rendered")
+        return HttpResponseServerError(PLAIN_SERVER_ERROR)
