@@ -182,3 +182,11 @@ def test_404_page_in_the_portal_layout_offers_search(client):
     assert "Page not found" in content
     assert 'class="site-header"' in content
     assert 'role="search"' in content
+
+
+@pytest.mark.django_db
+def test_503_page_speaks_the_readers_language(client, database_down):
+    response = client.get("/fr/programmes/")
+
+    assert response.status_code == 503
+    assert "Le portail est temporairement indisponible" in response.content.decode()
