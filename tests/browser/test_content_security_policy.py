@@ -1,0 +1,41 @@
+"""Every main page, and the admin's sign-in page, load under the portal's
+Content-Security-Policy without a single refused script, style or image."""
+
+import pytest
+
+from .conftest import MAIN_PAGES, require_playwright
+
+require_playwright()
+
+pytestmark = pytest.mark.browser
+
+
+def refusals_while_loading(page, url):
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    response = page.goto(url)
+    page.wait_for_load_state("load")
+    return response, refused
+
+
+@pytest.mark.parametrize("main_page", MAIN_PAGES, ids=str)
+def test_page_loads_nothing_the_policy_refuses(site, page, main_page):
+    response, refused = refusals_while_loading(page, site.page_url(main_page))
+
+    assert response.status == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert refused == []
+
+
+def test_admin_sign_in_loads_nothing_the_policy_refuses(site, page):
+    response, refused = refusals_while_loading(page, site.base + "/admin/login/")
+
+    assert response.status == 200
+    assert refused == []
