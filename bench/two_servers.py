@@ -14,6 +14,7 @@ Needs PostgreSQL, Redis and wrk; loopback only.
 """
 
 import argparse
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -310,10 +311,8 @@ def main():
         log("No errors under load")
     finally:
         for server in servers:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(server.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         for server in servers:
             try:
                 server.wait(timeout=30)
