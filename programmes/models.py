@@ -10,6 +10,7 @@ from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from risk_areas.languages import translated
+from risk_areas.links import validate_http_url
 from risk_areas.models import Threat
 from risk_areas.records import CatalogueRecord
 
@@ -64,7 +65,9 @@ class Partner(CatalogueRecord):
     )
     description = models.TextField(_("description"), blank=True)
     keywords = models.TextField(_("keywords"), blank=True)
-    website = models.URLField(_("website"), max_length=500, blank=True)
+    website = models.URLField(
+        _("website"), max_length=500, blank=True, validators=[validate_http_url]
+    )
 
     class Meta:
         ordering = ["name"]

@@ -5,8 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .links import HttpURLFormField
+
 # Sources are typed without a scheme now and then; assume https, as Django 6 will.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+# Only http(s) addresses are links (see links.py).
+URL_FIELDS = {
+    models.URLField: {"assume_scheme": "https", "form_class": HttpURLFormField}
+}
 
 
 class EditConflictForm(forms.ModelForm):
