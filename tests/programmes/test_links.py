@@ -269,7 +269,10 @@ def hostile_catalogue(value):
     for record in records:
         model = type(record)
         # Unique per record, so that unique names stay unique.
-        texts = dict.fromkeys(text_fields(model), f"{value} {model.__name__}")
+        texts = {
+            field.name: f"{value} {model.__name__}"[: field.max_length]
+            for field in map(model._meta.get_field, text_fields(model))
+        }
         for name in {"source_url", "website", "additional_sources"} & set(texts):
             texts[name] = value
         if "additional_sources" in texts:
