@@ -5,6 +5,7 @@ view, count, link, export and feed starts from `visible_to(user)`.
 """
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,9 @@ __all__ = [
     "count_visible",
     "with_record_counts",
 ]
+
+# A year a programme or tool started or ended: the WCO's work, not a typo.
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
 class Partner(CatalogueRecord):
@@ -130,10 +134,14 @@ class Programme(EditorialModel):
         help_text=_("Comma-separated words staff search with: synonyms, old names."),
     )
     start_year = models.PositiveSmallIntegerField(
-        _("start year"), null=True, blank=True
+        _("start year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     end_year = models.PositiveSmallIntegerField(
-        _("end year"), null=True, blank=True, help_text=_("Leave empty while it runs.")
+        _("end year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Leave empty while it runs."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.ACTIVE
@@ -254,7 +262,7 @@ class Tool(EditorialModel):
         ),
     )
     start_year = models.PositiveSmallIntegerField(
-        _("start year"), null=True, blank=True
+        _("start year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     risk_areas = models.ManyToManyField(
         "risk_areas.RiskArea",

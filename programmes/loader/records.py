@@ -1,5 +1,6 @@
 """One record of a catalogue file, what loading it did, and the load's report."""
 
+import json
 from dataclasses import dataclass, field
 
 from modeltranslation.settings import DEFAULT_LANGUAGE
@@ -115,9 +116,17 @@ def is_natural_key(value):
 def _key_text(fields):
     """How messages name a record: its slug, or the links its natural key is made of."""
     if fields.get("slug"):
-        return f'slug "{fields["slug"]}"'
+        return f"slug {_quoted(fields['slug'])}"
     keys = [(name, value) for name, value in fields.items() if is_natural_key(value)]
-    return ", ".join(f'{name} "{"/".join(value)}"' for name, value in keys)
+    return ", ".join(f"{name} {_quoted('/'.join(value))}" for name, value in keys)
+
+
+def _quoted(value):
+    """`value` in double quotes, control characters escaped, cut short if long."""
+    if not isinstance(value, str):
+        return "(not text)"
+    short = value if len(value) <= 80 else f"{value[:77]}..."
+    return json.dumps(short, ensure_ascii=False)
 
 
 def describe(obj):
