@@ -23,6 +23,8 @@ from django.db import DatabaseError, transaction
 from django.utils import translation
 from modeltranslation.settings import DEFAULT_LANGUAGE
 
+from risk_areas.models import SlugHistory
+
 from .checks import check_record, read_file, validate
 from .records import (
     CATALOGUE_MODELS,
@@ -34,6 +36,7 @@ from .records import (
     Record,
     describe,
 )
+from .slugs import load_old_slug
 
 __all__ = [
     "BUNDLED_FIXTURES",
@@ -108,7 +111,7 @@ class _Loader:
             for index, item in enumerate(items, start=1):
                 self.records.append(Record(name, (number, index), item))
                 check_record(self.records[-1])
-        waiting = [record for record in self.records if not record.problems]
+        waiting = [record for record in self.records if self.ready(record)]
         self.in_input = {(r.model, r.fields.get("slug")) for r in waiting}
         while waiting:
             still_waiting = [record for record in waiting if not self.load(record)]
@@ -117,9 +120,18 @@ class _Loader:
                     self.explain(record)
                 break
             waiting = still_waiting
+        # Old slugs last: they name records of the files, now saved.
+        seen = {}
+        for record in self.records:
+            if not record.problems and record.model is SlugHistory:
+                load_old_slug(record, seen)
         for record in self.records:
             problems += [(record.position, line) for line in record.problems.values()]
         return [line for _position, line in sorted(problems)]
+
+    def ready(self, record):
+        """Whether a record passed the checks and is loaded with the deserializer."""
+        return not record.problems and record.model is not SlugHistory
 
     def load(self, record):
         """Check and save one record; False while records it links to are missing."""

@@ -6,7 +6,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F
 
+from risk_areas.models import SlugHistory
+
 from .records import MODELS, is_natural_key
+from .slugs import check_old_slug
 
 
 def read_file(path):
@@ -57,6 +60,8 @@ def check_record(record):
         record.add(f'unknown model "{item["model"]}" (catalogue models: {models}).')
     elif not isinstance(item.get("fields"), dict):
         record.add('missing "fields" (an object).')
+    elif record.model is SlugHistory:
+        check_old_slug(record)
     else:
         for name, value in record.fields.items():
             _check_field(record, name, value)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
 
-from risk_areas.models import CEPComponent, RiskArea, Threat
+from risk_areas.models import CEPComponent, RiskArea, SlugHistory, Threat
 
 from ..models import Partner, Programme, ProgrammeCoverage, Tool, ToolCoverage
 
@@ -15,6 +15,9 @@ CATALOGUE_MODELS = [RiskArea, Threat, CEPComponent, Partner, Programme, Tool]
 CATALOGUE_MODELS += [ProgrammeCoverage, ToolCoverage]
 STATUSES = CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 MODELS = {model._meta.label_lower: model for model in CATALOGUE_MODELS}
+# A renamed record's old slug, named by the record's natural key (see slugs.py).
+SLUG_HISTORY = SlugHistory._meta.label_lower
+MODELS[SLUG_HISTORY] = SlugHistory
 
 
 class CatalogueError(Exception):
@@ -95,7 +98,7 @@ class LoadReport:
                 if record.status == UPDATED:
                     line += ": " + ", ".join(record.changed)
                 lines.append(line)
-        for model in CATALOGUE_MODELS:
+        for model in MODELS.values():
             records = [record for record in self.records if record.model is model]
             if records:
                 lines.append(f"{model._meta.label_lower}: {_counts(records)}")
