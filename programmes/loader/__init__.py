@@ -19,13 +19,14 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers import base
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.utils import translation
 from modeltranslation.settings import DEFAULT_LANGUAGE
 
 from risk_areas.models import SlugHistory
 
 from .checks import check_record, read_file, validate
+from .lock import DEFAULT_WAIT, CatalogueBusy, is_busy, lock_catalogue
 from .records import (
     CATALOGUE_MODELS,
     CREATED,
@@ -41,6 +42,8 @@ from .slugs import load_old_slug
 __all__ = [
     "BUNDLED_FIXTURES",
     "CATALOGUE_MODELS",
+    "DEFAULT_WAIT",
+    "CatalogueBusy",
     "CatalogueError",
     "LoadReport",
     "catalogue_files",
@@ -79,17 +82,30 @@ def catalogue_files(names=()):
     return files
 
 
-def load_catalogue(names=(), *, dry_run=False):
-    """Load catalogue files (see the module docstring); raise CatalogueError if bad."""
+def load_catalogue(names=(), *, dry_run=False, wait=DEFAULT_WAIT, on_wait=None):
+    """Load catalogue files (see the module docstring); raise CatalogueError if bad.
+
+    One load at a time: a second waits up to `wait` seconds for the first to
+    finish (calling `on_wait()` when it starts waiting), then loads; after that
+    it raises CatalogueBusy. See `lock`.
+    """
     loader = _Loader()
-    # Saved in the default language, so that the untranslated column
-    # modeltranslation keeps (e.g. `name`) holds the default text.
-    with translation.override(DEFAULT_LANGUAGE), transaction.atomic():
-        problems = loader.run(catalogue_files(names))
-        if problems:
-            raise CatalogueError(problems)
-        if dry_run:
-            transaction.set_rollback(True)
+    files = catalogue_files(names)
+    try:
+        # Saved in the default language, so that the untranslated column
+        # modeltranslation keeps (e.g. `name`) holds the default text.
+        with translation.override(DEFAULT_LANGUAGE), transaction.atomic():
+            lock_catalogue(wait, on_wait)
+            problems = loader.run(files)
+            if problems:
+                raise CatalogueError(problems)
+            if dry_run:
+                transaction.set_rollback(True)
+    except OperationalError as error:
+        # The transaction itself could not start (SQLite's immediate mode).
+        if not is_busy(error):
+            raise
+        raise CatalogueBusy(wait) from None
     if not dry_run:
         after_catalogue_load()
     return LoadReport(loader.records, dry_run=dry_run)
