@@ -9,7 +9,9 @@ fields it lists are set (many-to-many fields to exactly the listed records), the
 others keep their value (or the default on a new record), the timestamps the code
 keeps are ignored, and no row is deleted. Each record is checked with `full_clean()`
 and its model's constraints and saved only if it changed, all in one transaction
-that any problem rolls back.
+that any problem rolls back, and that holds the load lock (`lock`) so that loads
+run one at a time. Renamed records' old slugs (`slugs`) are loaded last.
+`dump.dump_catalogue()` writes the whole catalogue in the same format.
 """
 
 import json
