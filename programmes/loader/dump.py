@@ -11,6 +11,7 @@ the slugs they name, so the same catalogue always gives the same bytes.
 
 import json
 
+from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -20,8 +21,8 @@ from risk_areas.models import SlugHistory
 
 from .records import CATALOGUE_MODELS, SLUG_HISTORY
 
-# Kept by the code, or naming a user: not part of the catalogue's content.
-LEFT_OUT = {"created", "updated", "published_by"}
+# Kept by the code: not part of the catalogue's content (nor are users).
+LEFT_OUT = {"created", "updated"}
 
 
 def dump_catalogue():
@@ -49,6 +50,7 @@ def dumped_fields(model):
             field.many_to_many and not field.remote_field.through._meta.auto_created
         )
         and not (field.is_relation and field.related_model is None)
+        and not (field.is_relation and field.related_model is get_user_model())
     ]
 
 

@@ -234,6 +234,55 @@ def test_admin_saves_http_sources_from_an_editor(client, editor):
     ]
 
 
+def change_form_data(response):
+    """What an admin change form posts as it was drawn, inlines' management too."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            data[name] = [str(item) for item in value]
+        elif value is not None:
+            data[name] = value
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {management.add_prefix(k): v for k, v in management.initial.items()}
+        )
+        for inline_form in inline.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None:
+                    data[inline_form.add_prefix(name)] = value
+    return data
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize(
+    ("admin_name", "build", "field"),
+    [
+        ("programmes_partner", factories.make_partner, "website"),
+        ("risk_areas_riskarea", factories.make_risk_area, "source_url"),
+        ("risk_areas_cepcomponent", factories.make_component, "source_url"),
+    ],
+)
+def test_admin_refuses_a_hostile_link_on_every_record(
+    client, editor, admin_name, build, field, value
+):
+    record = build(**{field: SOURCE})
+    url = reverse(f"admin:{admin_name}_change", args=[record.pk])
+    data = change_form_data(client.get(url))
+    data[field] = value
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "http:// or https://" in " ".join(errors[field])
+    record.refresh_from_db()
+    assert getattr(record, field) == SOURCE
+
+
 # Legacy rows: every text field hostile, written past the validation
 
 
