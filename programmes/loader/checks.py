@@ -55,6 +55,8 @@ def check_record(record):
         record.add('has a "pk": records are matched by natural key (slug); remove it.')
     elif "model" not in item:
         record.add('missing "model".')
+    elif not isinstance(item["model"], str):
+        record.add(f'expected "model" as text, found {shown(item["model"])}.')
     elif str(item["model"]).lower() not in MODELS:
         models = ", ".join(MODELS)
         record.add(f'unknown model "{item["model"]}" (catalogue models: {models}).')

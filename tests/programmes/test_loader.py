@@ -502,6 +502,10 @@ BAD_RECORDS = {
         [valid_change(), {"fields": {"slug": "cen"}}],
         ['bad.json, record 2 (slug "cen"): missing "model"'],
     ),
+    "model that is not text": (
+        [valid_change(), {"model": [[["programmes.tool"]]], "fields": {"slug": "cen"}}],
+        ['bad.json, record 2 (slug "cen"): expected "model" as text, found [[['],
+    ),
     "record without fields": (
         [valid_change(), {"model": "programmes.tool"}],
         ['bad.json, record 2: missing "fields"'],
@@ -762,6 +766,14 @@ BAD_FILES = {
     "nested too deeply": (
         "[" * 100_000 + "]" * 100_000,
         "bad.json: not a catalogue file: its lists or objects are nested too deeply.",
+    ),
+    "a field nested deeply": (
+        '[{"model": "programmes.tool", "fields": {"slug": "cen", "summary_en": '
+        + "[" * 900
+        + '"x"'
+        + "]" * 900
+        + "}}]",
+        'bad.json, record 1 (slug "cen"), field "summary_en": expected text',
     ),
     "a 5,000-digit number": (
         '[{"model": "programmes.tool", "fields": {"slug": "cen", "start_year": '
