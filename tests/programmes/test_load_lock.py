@@ -142,3 +142,21 @@ def test_a_second_load_waits_for_the_first_then_reports_what_it_did(
     # The first run's record was committed before the second read it.
     assert "risk_areas.riskarea: 1 created, 0 updated, 1 unchanged" in output
     assert 'created risk_areas.riskarea "drugs"' in output
+
+
+def test_a_load_that_waits_in_vain_says_so_and_writes_nothing(
+    shared_database, holder, catalogue_file, tmp_path
+):
+    result = run(
+        shared_database, tmp_path, "load_catalogue", "areas.json", "--wait=0.5"
+    )
+
+    holder()
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    waiting, refusal = result.stderr.strip().splitlines()
+    assert waiting.startswith("Another load_catalogue run is writing the catalogue")
+    assert refusal.startswith("CommandError: another load_catalogue run is writing")
+    assert "within 0.5 s" in refusal
+    check = run(shared_database, tmp_path, "load_catalogue", "areas.json", "--dry-run")
+    assert 'would create risk_areas.riskarea "drugs"' in check.stdout
