@@ -55,6 +55,7 @@ class Material:
         self.summaries = defaultdict(list)
         self.sentences = defaultdict(list)
         self.keywords = defaultdict(list)
+        self.pools = {}  # (table, risk areas, language) -> their items together
         for tool in tools:
             areas = [link.risk_area_id for link in tool.coverage.all()]
             self.templates.append(
@@ -98,10 +99,10 @@ class Material:
 
 
 def _pool(material, table, areas, language):
-    pool = []
-    for area in areas:
-        pool += table[(area, language)]
-    return pool
+    key = (id(table), tuple(areas), language)
+    if key not in material.pools:
+        material.pools[key] = [item for area in areas for item in table[area, language]]
+    return material.pools[key]
 
 
 def _text(material, rng, template, language, number):
