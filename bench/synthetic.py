@@ -28,6 +28,8 @@ from django.utils import timezone, translation
 BATCH = 2_000
 TRANSLATED = ("name", "summary", "description", "keywords")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A synthetic tool's slug is its model's and its number: "op-demeter-s1234".
+SYNTHETIC_SLUG = r"-s[0-9]+$"
 
 
 def content_languages(model):
@@ -47,7 +49,8 @@ class Material:
         from programmes.models import Tool
 
         self.languages = content_languages(Tool)
-        tools = Tool.objects.order_by("slug").prefetch_related(
+        tools = Tool.objects.exclude(slug__regex=SYNTHETIC_SLUG)
+        tools = tools.order_by("slug").prefetch_related(
             "coverage", "threats", "components", "programmes", "partners"
         )
         self.templates = []
@@ -139,6 +142,12 @@ def _tool(material, number, seed, now):
         text = _text(material, rng, template, language, number)
         for name, value in text.items():
             fields[f"{name}_{language}"] = value
+    # The languages without content stay empty (NULL, as after a load); naming
+    # them spares django-modeltranslation from computing each default per row.
+    for language, _name in settings.LANGUAGES:
+        if language not in material.languages:
+            for name in TRANSLATED:
+                fields[f"{name}_{language}"] = None
     default = material.languages[0] if material.languages else "en"
     for name in TRANSLATED:
         fields[name] = fields.get(f"{name}_{default}", "")
@@ -146,7 +155,7 @@ def _tool(material, number, seed, now):
         word[0] for word in fields["name"].split()[:-2] if word[0].isalpha()
     )
     tool = Tool(
-        slug=f"{original.slug[:150]}-{number}",
+        slug=f"{original.slug[:150]}-s{number}",
         acronym=initials.upper()[:8] if rng.random() < 0.3 else "",
         kind=original.kind,
         start_year=original.start_year or rng.randint(1995, 2024),
