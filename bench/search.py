@@ -75,12 +75,12 @@ def percentile(samples, share):
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def timed(action, repeat):
-    action()  # warm-up: caches, compiled patterns, the database's buffers
+def timed(repeat, action, *args):
+    action(*args)  # warm-up: caches, compiled patterns, the database's buffers
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
-        action()
+        action(*args)
         samples.append(time.perf_counter() - started)
     return samples
 
@@ -109,8 +109,8 @@ def measure(repeat):
             raise RuntimeError(f"{url}?q={query} answered {response.status_code}")
 
     for query, language in QUERIES:
-        samples["search"] += timed(lambda: search(query, language), repeat)  # noqa: B023
-        samples["tool list"] += timed(lambda: tool_list(query, language), repeat)  # noqa: B023
+        samples["search"] += timed(repeat, search, query, language)
+        samples["tool list"] += timed(repeat, tool_list, query, language)
     return samples
 
 
@@ -245,13 +245,8 @@ def main():
             else:
                 print(f"postgresql: not reachable at {postgres}, skipped")
         for url in databases:
-            command = [
-                sys.executable,
-                __file__,
-                "--child",
-                "--repeat",
-                str(args.repeat),
-            ]
+            command = [sys.executable, "-u", __file__, "--child"]
+            command += ["--repeat", str(args.repeat)]
             command += ["--sizes", ",".join(str(size) for size in args.sizes)]
             env = {**os.environ, "DATABASE_URL": url}
             result = subprocess.run(command, env=env, cwd=ROOT, check=False)
