@@ -15,8 +15,8 @@ the relevance set, each run --repeat times after one warm-up run:
 - tool list: GET /tools/?q= through Django's test Client (the whole page: search,
   count, facets, one page of cards), in the query's interface language.
 
-It prints p50 and p95 per size, database and entry point, and the p50 ratio
-between the largest and the smallest size.
+It prints p50 and p95 per size, database and entry point with the three slowest
+queries, and the p50 ratio between the largest and the smallest size.
 """
 
 import argparse
@@ -86,7 +86,7 @@ def timed(repeat, action, *args):
 
 
 def measure(repeat):
-    """{entry point: [seconds, ...]} over every query at the current size."""
+    """{entry point: [(seconds, query), ...]} over every query at the current size."""
     from django.contrib.auth.models import AnonymousUser
     from django.test import Client
     from django.urls import reverse
@@ -109,8 +109,9 @@ def measure(repeat):
             raise RuntimeError(f"{url}?q={query} answered {response.status_code}")
 
     for query, language in QUERIES:
-        samples["search"] += timed(repeat, search, query, language)
-        samples["tool list"] += timed(repeat, tool_list, query, language)
+        for point, action in (("search", search), ("tool list", tool_list)):
+            seconds = timed(repeat, action, query, language)
+            samples[point] += [(value, query) for value in seconds]
     return samples
 
 
@@ -156,14 +157,24 @@ def run_database(sizes, repeat):
                 print(f"{vendor}: {added} synthetic tools added in {elapsed(started)}")
                 started = time.perf_counter()
                 samples = measure(repeat)
-                for point, values in samples.items():
+                for point, runs in samples.items():
+                    values = [seconds for seconds, _query in runs]
                     p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
                     medians[point, size] = p50
                     print(
                         f"{vendor:>10} {size:>7} tools  {point:<9}  "
                         f"p50 {p50 * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  "
                         f"({len(values)} runs)",
-                        flush=True,
+                    )
+                    slowest = {}
+                    for seconds, query in sorted(runs, reverse=True):
+                        slowest.setdefault(query, seconds)
+                    print(
+                        "    slowest: "
+                        + ", ".join(
+                            f"{query!r} {seconds * 1000:.0f} ms"
+                            for query, seconds in list(slowest.items())[:3]
+                        )
                     )
                 print(f"{vendor}: measured in {elapsed(started)}")
             if len(sizes) > 1:
