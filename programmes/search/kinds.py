@@ -47,6 +47,9 @@ class Related:
     # Points for a term found only there: a threat's words count as keywords; a
     # merged programme's name leads to its successor before itself.
     points: float = 3.0
+    # How much a term found only there counts towards the terms a record holds:
+    # a threat it covers among many, half; a name it took over, in full.
+    term: float = 0.5
 
     def linked(self):
         linked = self.model._base_manager.all()
@@ -110,6 +113,7 @@ KINDS = (
                 ("acronym",),
                 visible(None),
                 points=40.0,
+                term=1.0,
             ),
         ),
         stored=True,

@@ -174,7 +174,7 @@ def snippets(kind, pks, alternatives, fields, languages, marks, using):
 
 
 STEMMED = False  # the spelling vocabulary holds words as written
-SPELLING_CANDIDATES = 20
+SPELLING_CANDIDATES = 100
 
 
 def spelling_candidates(word, kinds, languages, using):
@@ -194,13 +194,16 @@ def spelling_candidates(word, kinds, languages, using):
         documents.append(f"SELECT to_tsvector('simple', {text}) FROM \"{table}\"")
     statistics = " UNION ALL ".join(documents).replace("'", "''")
     with connections[using].cursor() as cursor:
+        # Trigrams miss a swap in a short word ("ivroy"): words with the same
+        # first two letters are candidates too.
         cursor.execute(
-            f"SELECT word, ndoc FROM ts_stat('{statistics}') WHERE word %% %s "
+            f"SELECT word, ndoc FROM ts_stat('{statistics}') "
+            "WHERE word %% %s OR left(word, 2) = left(%s, 2) "
             "ORDER BY similarity(word, %s) DESC, ndoc DESC LIMIT %s",
-            [word, word, SPELLING_CANDIDATES],
+            [word, word, word, SPELLING_CANDIDATES],
         )
         return cursor.fetchall()
 
 
-def surface_form(word, kinds, languages, using):
-    return word
+def surface_forms(word, kinds, languages, using):
+    return {word}

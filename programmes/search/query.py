@@ -7,7 +7,6 @@ synonyms from the vocabulary. Every group must match, except weak words such as
 "smuggling" that nearly every record contains.
 """
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -100,22 +99,15 @@ class ParsedQuery:
     def required(self):
         return [group for group in self.groups if group.required]
 
-    def minimum_terms(self, relaxed=False):
-        """How many of the terms a record must hold: most of the required ones,
-        or, `relaxed` (because no record holds that many), any one term."""
-        required = len(self.required)
-        return 1 if relaxed or required <= 2 else math.ceil(required / 2)
-
     def counted(self, group, relaxed=False):
-        """Whether `group` counts towards `minimum_terms`: a weak word only when
-        relaxed."""
+        """Whether holding `group` finds a record: a weak word ("smuggling") only
+        when `relaxed`, because no record held any other term."""
         return group.required or relaxed
 
     @property
     def may_relax(self):
-        """Whether a search finding nothing may try again with records holding
-        any one of the terms, weak words included."""
-        return self.minimum_terms() > 1 or bool(self.weak)
+        """Whether a search finding nothing may try again with the weak words."""
+        return bool(self.weak) and len(self.groups) > 1
 
     @property
     def weak(self):

@@ -1,6 +1,6 @@
 """Ranked retrieval, the same on every database.
 
-A record is found when it holds most of the query's terms (any one of a term's
+A record is found when it holds any of the query's terms (one of a term's
 alternatives: the word as typed, a synonym, a close spelling), in its own text or
 in the vocabulary of what it links to (the threats it covers; for a programme,
 the names of the programmes merged into it). It ranks by
@@ -34,12 +34,13 @@ from .query import Alternative
 # more of the terms always ranks above one with fewer.
 TERM_POINTS = 1000.0
 WEAK_TERM_POINTS = 10.0
-# An exact acronym wins, even a merged programme's (typed, it is what is meant).
-ACRONYM_POINTS, SYNONYM_ACRONYM_POINTS = 60.0, 15.0
+# An exact acronym is worth half a term, even a merged programme's (typed, it is
+# what is meant).
+ACRONYM_POINTS, SYNONYM_ACRONYM_POINTS = 500.0, 15.0
 EXACT_NAME_POINTS, NAME_PHRASE_POINTS = 20.0, 10.0
 MAIN_RISK_AREA_POINTS = 3.0
 MAIN_RISK_AREA_WORDS = ("name", "keywords")
-HISTORY_FACTOR = 0.5
+HISTORY_FACTOR = 0.75
 
 
 def backend_for(using):
@@ -52,8 +53,8 @@ def _flag(condition):
 
 
 def _related_points(backend, kind, alternatives, languages):
-    """(condition, points) per link: records of `kind` whose linked records'
-    vocabulary holds one of `alternatives`."""
+    """(condition, points, term) per link: records of `kind` whose linked
+    records' vocabulary holds one of `alternatives` (see `kinds.Related`)."""
     found = []
     for related in kind.related:
         linked = related.linked().filter(
@@ -66,7 +67,7 @@ def _related_points(backend, kind, alternatives, languages):
             ),
             **{related.link: OuterRef("pk")},
         )
-        found.append((Q(Exists(linked)), related.points))
+        found.append((Q(Exists(linked)), related.points, related.term))
     return found
 
 
@@ -138,28 +139,36 @@ def _bonuses(backend, kind, parsed, languages):
     return found
 
 
+def _term(backend, kind, group, languages):
+    """(how much the record holds one of `group`'s alternatives: 1 in its own
+    text, less through some links (`kinds.Related.term`); points for holding it
+    only through its links)."""
+    own = _own_match(backend, kind, group.alternatives, languages)
+    related = _related_points(backend, kind, group.alternatives, languages)
+    points = [value * _flag(condition & ~own) for condition, value, _term in related]
+    whens = [When(own, then=Value(1.0))]
+    for condition, _points, term in sorted(related, key=lambda link: -link[2]):
+        whens.append(When(condition, then=Value(term)))
+    return Case(*whens, default=Value(0.0), output_field=FloatField()), points
+
+
 def search(queryset, parsed, *, relaxed=False):
-    """`queryset` narrowed to the records holding enough of `parsed`'s terms,
-    annotated with `rank` (higher is better) and `terms` (how many it holds)."""
+    """`queryset` narrowed to the records holding any of `parsed`'s terms (weak
+    words only when `relaxed`), annotated with `rank` (higher is better) and
+    `terms` (how many it holds)."""
     kind = kind_for(queryset.model)
     backend = backend_for(queryset.db)
     languages = reader_languages()
     held, weak = [], []
     for group in parsed.groups:
-        alternatives = group.alternatives
-        condition = _own_match(backend, kind, alternatives, languages)
-        own = condition
-        for related, points in _related_points(backend, kind, alternatives, languages):
-            weak.append(points * _flag(related & ~own))
-            condition |= related
+        term, points = _term(backend, kind, group, languages)
+        weak += points
         if parsed.counted(group, relaxed):
-            held.append(_flag(condition))
+            held.append(term)
         else:
-            weak.append(WEAK_TERM_POINTS * _flag(condition))
+            weak.append(WEAK_TERM_POINTS * term)
     terms = reduce(operator.add, held)
-    queryset = queryset.annotate(terms=terms).filter(
-        terms__gte=parsed.minimum_terms(relaxed)
-    )
+    queryset = queryset.annotate(terms=terms).filter(terms__gt=0)
     everything = [alt for group in parsed.groups for alt in group.alternatives]
     typed = [group.complete[0] for group in parsed.groups]
     scores = [
@@ -168,12 +177,12 @@ def search(queryset, parsed, *, relaxed=False):
         *weak,
         *_bonuses(backend, kind, parsed, languages),
     ]
-    score = reduce(operator.add, scores)
+    rank = TERM_POINTS * F("terms") + reduce(operator.add, scores)
     if kind.history is not None:
-        score = score * Case(
+        # History ranks below what replaced it, term for term.
+        rank = rank * Case(
             When(kind.history, then=Value(HISTORY_FACTOR)),
             default=Value(1.0),
             output_field=FloatField(),
         )
-    acronym = _acronym_bonus(kind, parsed)
-    return queryset.annotate(rank=TERM_POINTS * F("terms") + acronym + score)
+    return queryset.annotate(rank=rank + _acronym_bonus(kind, parsed))

@@ -52,8 +52,8 @@ def cost(word, term, stemmed):
 
 def closest(word, candidates, stemmed):
     """The candidate (term, records) nearest `word`, if near enough: one edit for
-    a short word, two for a longer one; ties go to the commoner term."""
-    allowed = 1 if len(word) <= 5 else 2
+    a word of four letters, two for a longer one; ties go to the commoner term."""
+    allowed = 1 if len(word) <= MIN_LENGTH else 2
     scored = [
         (cost(word, term, stemmed), -records, term)
         for term, records in candidates
@@ -68,9 +68,9 @@ def _held(terms, backend, languages, using):
     checks, params = [], []
     for term in terms:
         for kind in KINDS:
-            every = [name for names in kind.plain.values() for name in names]
+            # Text only: a slug ("explosives-trafficking") is no word of the text.
             match = backend.text_match(
-                kind, [Alternative((term,))], kind.translated_fields(), every, languages
+                kind, [Alternative((term,))], kind.translated_fields(), (), languages
             )
             records = kind.model._base_manager.filter(match).values("pk")[:1]
             sql, sql_params = records.query.get_compiler(using).as_sql()
@@ -109,7 +109,8 @@ def correct(parsed, using):
         candidates = backend.spelling_candidates(term.text, KINDS, languages, using)
         found = closest(term.text, candidates, backend.STEMMED)
         if found:
-            found = backend.surface_form(found, KINDS, languages, using)
+            forms = backend.surface_forms(found, KINDS, languages, using)
+            found = min(forms, key=lambda form: distance(term.text, form), default=None)
         if found and found != term.text:
             corrections[term.text] = found
     if not corrections:

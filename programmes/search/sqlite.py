@@ -228,8 +228,9 @@ def snippets(kind, pks, alternatives, fields, languages, marks, using):
 
 
 # The index holds stems ("smuggl"): a misspelt word is compared with them as
-# such (see `spelling.closest`).
+# such (see `spelling.closest`), then written as records have it.
 STEMMED = True
+SURFACE_SAMPLES = 5
 
 
 def _vocabularies(cursor, kinds):
@@ -267,9 +268,9 @@ def spelling_candidates(word, kinds, languages, using):
         return cursor.fetchall()
 
 
-def surface_form(term, kinds, languages, using):
-    """A word as a record writes it in the reader's columns that the index holds
-    as `term`, or None."""
+def surface_forms(term, kinds, languages, using):
+    """Words as records write them, in the reader's columns, that the index holds
+    as `term` (a stem) or as a longer term starting with it."""
     selects, params = [], []
     for kind in kinds:
         index = _quote(index_name(kind.model))
@@ -277,12 +278,14 @@ def surface_form(term, kinds, languages, using):
         columns_set = " ".join(_quote(name) for name in names)
         selects.append(
             f"SELECT * FROM (SELECT snippet({index}, -1, %s, %s, '', 1) "
-            f"FROM {index} WHERE {index} MATCH %s LIMIT 1)"
+            f"FROM {index} WHERE {index} MATCH %s LIMIT {SURFACE_SAMPLES})"
         )
-        params += [MARK_START, MARK_END, "{" + columns_set + '} : "' + term + '"']
+        query = "{" + columns_set + '} : "' + term + '"*'
+        params += [MARK_START, MARK_END, query]
     with connections[using].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
-        for (text,) in cursor.fetchall():
-            if MARK_START in text:
-                return text.split(MARK_START, 1)[1].split(MARK_END, 1)[0].lower()
-    return None
+        return {
+            text.split(MARK_START, 1)[1].split(MARK_END, 1)[0].lower()
+            for (text,) in cursor.fetchall()
+            if MARK_START in text
+        }

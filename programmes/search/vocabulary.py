@@ -30,6 +30,7 @@ SYNONYMS = [
     ("timber", "illegal logging", "logging", "wood", "forestry"),
     ("waste", "e-waste", "scrap", "Basel"),
     ("ozone", "ODS", "ozone-depleting", "refrigerant", "HFC", "HCFC", "Montreal"),
+    ("fridge gas", "refrigerant", "ODS", "HFC"),
     ("environmental crime", "green customs", "environment"),
     ("fishing", "IUU", "fisheries", "seafood"),
     # Revenue.
@@ -47,7 +48,8 @@ SYNONYMS = [
     ("synthetic drugs", "synthetic opioids", "fentanyl", "methamphetamine"),
     ("drug couriers", "drug mules", "swallowers", "body packers"),
     ("detector dog", "sniffer dog", "canine", "K9"),
-    ("general aviation", "private aircraft", "light aircraft"),
+    ("general aviation", "private aircraft", "light aircraft", "small planes"),
+    ("airstrips", "airfields", "landing strips", "clandestine airstrips"),
     # Security.
     ("dual-use", "strategic goods", "strategic trade", "export control", "STCE"),
     ("small arms", "SALW", "firearms", "guns", "light weapons"),
@@ -67,6 +69,7 @@ SYNONYMS = [
     ("trade-based money laundering", "TBML"),
     ("terrorist financing", "terrorism financing", "CTF", "CFT"),
     ("cash couriers", "bulk cash", "cash smuggling", "undeclared currency"),
+    ("dirty money", "money laundering", "proceeds of crime", "cash couriers"),
     ("cybercrime", "electronic crime", "e-crime", "cyber crime", "computer crime"),
     ("darknet", "dark web", "crypto-markets"),
     ("digital forensics", "computer forensics", "digital evidence"),
@@ -75,6 +78,12 @@ SYNONYMS = [
     ("evidence", "chain of custody", "evidence handling"),
     ("risk profiling", "profiling", "targeting", "risk management", "selectivity"),
     ("intelligence", "RILO"),
+    ("seizure data", "seizure database", "seizure reporting", "CEN"),
+    ("data exchange", "information exchange", "information sharing"),
+    ("parcels", "postal", "express consignments", "courier", "small consignments"),
+    ("ship manifest", "cargo manifest", "advance cargo information", "manifest"),
+    ("screen", "risk assessment", "targeting", "profiling"),
+    ("software", "IT system", "application", "platform"),
     # Programmes and tools known by other names.
     ("Container Control Programme", "CCP", "container control", "PCCP"),
     ("Airport Communication Project", "AIRCOP", "JAITF", "PCCP"),
@@ -141,8 +150,9 @@ def _words(text):
 # English: function words and the verbs of a question ("who works on ...").
 STOP_WORDS = _words(
     """
-    a about above after again against all also am an and any anyone anything are
-    around as at be because been before being below between both but by can could
+    a about above across after again against all along also am among an and
+    any anyone anything are around as at be because been before being below
+    between both but by can could
     concerning covering covers cover dealing deal deals did do does doing done down
     during each either else ever every few find for from further get gets give got
     had handle handles handling has have having he help helps her here him his how
@@ -178,6 +188,8 @@ WEAK_WORDS = _words(
     """
     programme programmes program programs project projects tool tools wco omd
     customs douane douanes smuggling trafficking traffic trade illicit illegal
+    border borders frontier frontière country countries international global
+    world worldwide
     illegally crime crimes criminal goods products contraband lutte trafic
     contrebande illicite illégal
     """

@@ -106,24 +106,17 @@ def test_relevance_cases_are_realistic_and_many():
     assert {case.get("language", "en") for case in cases} <= LANGUAGES
 
 
-# What the search reached when the set was last measured (bench/relevance.py):
-# (queries with every expected record in the top three, queries that found nothing).
-# A change to the search may raise the first and lower the second, never the reverse;
-# raise the floor with it. TODO issue 9: every query answered, none empty, on both.
-FLOOR = {"sqlite": (203, 12), "postgresql": (198, 17)}
-
-
 @pytest.mark.django_db
-def test_relevance_does_not_fall_below_what_was_measured():
+def test_every_staff_query_finds_its_records_in_the_top_three():
     missing = missing_fixtures()
     if missing:
         pytest.skip(f"catalogue fixtures not written yet: {', '.join(missing)}")
     load_catalogue()
-    answered, empty = FLOOR[connection.vendor]
+    cases = load_cases()
 
-    evaluation = evaluate(load_cases())
+    evaluation = evaluate(cases)
 
     print(evaluation.summary())
     report = "\n".join([evaluation.summary(), *evaluation.failures])
-    assert evaluation.answered >= answered, report
-    assert len(evaluation.empty) <= empty, report
+    assert evaluation.answered == len(cases), report
+    assert evaluation.empty == [], report

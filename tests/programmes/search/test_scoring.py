@@ -33,11 +33,16 @@ def test_search_ranks_records_with_every_word_first():
     assert found("ivory timber") == ["ivory-and-timber-programme", "ivory-programme"]
 
 
-def test_search_needs_most_words_of_a_long_query():
+def test_search_ranks_by_how_many_words_a_record_holds():
     factories.make_programme("Ivory Programme")
     factories.make_programme("Ivory and Timber Programme")
+    factories.make_programme("Ivory Timber and Pangolin Programme")
 
-    assert found("ivory timber pangolin") == ["ivory-and-timber-programme"]
+    assert found("ivory timber pangolin") == [
+        "ivory-timber-and-pangolin-programme",
+        "ivory-and-timber-programme",
+        "ivory-programme",
+    ]
 
 
 def test_search_finds_other_forms_of_a_word():
