@@ -13,8 +13,7 @@ every reader searches all of them.
 Tool number n is drawn from its own generator seeded with (seed, n): growing to
 10,000 in one step or through 1,000 gives the same catalogue. Rows are written
 with bulk_create in batches, links through the through-models, never by save();
-then `after_catalogue_load()` refreshes what derives from the catalogue, as after
-`load_catalogue`.
+the databases keep their search indexes current themselves.
 """
 
 import random
@@ -201,7 +200,6 @@ def _write(batch):
 def grow_catalogue(tools, seed=0):
     """Add synthetic tools until the catalogue holds `tools` tools; return how
     many were added. The bundled catalogue must be loaded first."""
-    from programmes.loader import after_catalogue_load
     from programmes.models import Tool
 
     start = Tool.objects.count()
@@ -215,5 +213,4 @@ def grow_catalogue(tools, seed=0):
         for first in range(start, tools, BATCH):
             numbers = range(first, min(first + BATCH, tools))
             _write([_tool(material, number, seed, now) for number in numbers])
-    after_catalogue_load()
     return tools - start
