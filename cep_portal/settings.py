@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     # Third party. modeltranslation must come before django.contrib.admin.
     "modeltranslation",
     "django_filters",
+    "simple_history",  # every change to catalogue content, restorable in the admin
     # Django.
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made each change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "risk_areas.slugs.SlugRenamedMiddleware",
 ]

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from programmes.loader import BUNDLED_FIXTURES, CatalogueError, load_catalogue
+from risk_areas.history import recorded_as
 
 
 class Command(BaseCommand):
@@ -38,8 +39,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, files, dry_run, verbosity, **options):
+        # Recorded with no user: the reason names the run.
+        sources = ", ".join(files) or "fixtures/ (" + ", ".join(BUNDLED_FIXTURES) + ")"
         try:
-            report = load_catalogue(files, dry_run=dry_run)
+            with recorded_as(f"Loaded from {sources} by load_catalogue"):
+                report = load_catalogue(files, dry_run=dry_run)
         except CatalogueError as error:
             if verbosity >= 2:
                 for problem in error.problems:
