@@ -25,7 +25,13 @@ class ToolTranslationOptions(TranslationOptions):
 # After the translated columns exist, so that the history holds every language.
 # Coverage links are records of their own; the plain links are kept with their record.
 track_history(Partner)
-track_history(Programme, m2m_fields=["threats", "partners"])
-track_history(Tool, m2m_fields=["threats", "components", "programmes", "partners"])
+track_history(
+    Programme, m2m_fields=["threats", "partners"], linked_records=["coverage"]
+)
+track_history(
+    Tool,
+    m2m_fields=["threats", "components", "programmes", "partners"],
+    linked_records=["coverage"],
+)
 track_history(ProgrammeCoverage)
 track_history(ToolCoverage)

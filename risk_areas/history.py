@@ -28,6 +28,9 @@ from simple_history.signals import pre_create_historical_record
 # never editable and are rebuilt on save: they stay out of the history.
 KEPT_READ_ONLY_FIELDS = {"created", "updated"}
 
+# model -> the reverse relations to link records restored with it
+LINKED_RECORDS = {}
+
 _operation = contextvars.ContextVar("catalogue_history_operation", default=None)
 
 
@@ -129,8 +132,13 @@ def _remember_version(sender, instance, history_instance, **kwargs):
     instance.__dict__["_catalogue_history_version"] = history_instance
 
 
-def track_history(model, m2m_fields=()):
-    """Keep `model`'s history, with its plain many-to-many links `m2m_fields`."""
+def track_history(model, m2m_fields=(), linked_records=()):
+    """Keep `model`'s history, with its plain many-to-many links `m2m_fields`.
+
+    `linked_records` name reverse relations to link records with a history of
+    their own (e.g. a programme's "coverage"), restored with the record.
+    """
+    LINKED_RECORDS[model] = list(linked_records)
     excluded = [
         field.name
         for field in model._meta.concrete_fields
