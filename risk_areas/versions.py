@@ -37,10 +37,13 @@ class VersionEntry:
 def compared_fields(version):
     """The names of the fields two versions of this model are compared on."""
     model = version.instance_type
+    # A translated field is compared through its per-language columns (name_en,
+    # name_fr, ...); its own column repeats the default language.
+    skipped = NOT_COMPARED | _translated(model)
     names = [
         f.name
         for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in NOT_COMPARED
+        if not f.primary_key and f.name not in skipped
     ]
     kept = {f.name for f in version._meta.fields}
     m2m = [f.name for f in version._history_m2m_fields]
@@ -132,8 +135,8 @@ def restore_version(version, user):
             raise ValidationError(_("This record has been deleted."))
         for name in compared_fields(version):
             model_field = model._meta.get_field(name)
-            if model_field.many_to_many or name in _translated(model):
-                continue  # Links below; a translated field through its columns.
+            if model_field.many_to_many:
+                continue  # Links below.
             setattr(record, model_field.attname, getattr(version, model_field.attname))
         record.full_clean()
         record.save()
@@ -150,6 +153,7 @@ def restore_version(version, user):
 
 
 def _translated(model):
+    """The names of `model`'s translated fields (not their per-language columns)."""
     try:
         return set(translator.get_options_for_model(model).all_fields)
     except NotRegistered:
