@@ -97,6 +97,13 @@ class CatalogueHistoricalRecords(HistoricalRecords):
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
         if action not in ("post_add", "post_remove", "post_clear"):
             return
+        if reverse:
+            # Changed from the other side (`partner.tools.add(tool)`): the
+            # records whose links changed are the tools.
+            model = kwargs["model"]
+            for record in model._default_manager.filter(pk__in=pk_set or ()):
+                self.m2m_changed(record, action, attr, None, False, **kwargs)
+            return
         versions = self._current_versions() or {}
         version = versions.get((type(instance), instance.pk))
         if version is None or hasattr(instance, "skip_history_when_saving"):

@@ -108,6 +108,15 @@ def test_change_form_save_is_one_version_by_the_editor_with_its_links(
     assert [row.partner_id for row in version.partners.all()] == [partner.pk]
 
 
+def test_links_changed_from_the_other_side_are_recorded_on_the_record(tool):
+    partner = factories.make_partner(name="UNODC")
+
+    partner.tools.add(tool)
+
+    version = tool.history.first()
+    assert [row.partner_id for row in version.partners.all()] == [partner.pk]
+
+
 def test_bulk_actions_record_each_record_with_the_action_as_reason(
     admin_client, admin_user
 ):
