@@ -1,6 +1,7 @@
 """Every change to catalogue content is recorded, shown as a diff, and restorable."""
 
 import pytest
+from django.contrib.admin.sites import site
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
@@ -360,3 +361,23 @@ def test_restore_of_a_programme_brings_back_its_coverage(admin_user):
 
     assert [c.risk_area for c in Programme.objects.get().coverage.all()] == [revenue]
     assert Tool.objects.count() == 0
+
+
+def test_every_catalogue_admin_has_a_working_history_page(admin_client, tool):
+    factories.make_partner(name="UNODC")
+    factories.make_programme(
+        name="Revenue Programme", risk_areas=[tool.risk_areas.get()]
+    )
+    checked = 0
+    for model in site._registry:
+        if not hasattr(model, "history"):
+            continue
+        record = model.objects.first()
+        record.save()  # a second version, so the page has a diff and a restore
+
+        response = admin_client.get(history_url(record))
+
+        assert response.status_code == 200, model
+        assert "Restore this version" in response.content.decode(), model
+        checked += 1
+    assert checked == 8
