@@ -94,6 +94,11 @@ class CatalogueHistoricalRecords(HistoricalRecords):
             version = instance.__dict__.pop("_catalogue_history_version", None)
             versions[(type(instance), instance.pk)] = version
 
+    def create_historical_record_m2ms(self, history_instance, instance):
+        if history_instance.history_type == "+":
+            return  # A record just created has no links yet: nothing to read.
+        super().create_historical_record_m2ms(history_instance, instance)
+
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
         if action not in ("post_add", "post_remove", "post_clear"):
             return
@@ -118,17 +123,12 @@ class CatalogueHistoricalRecords(HistoricalRecords):
         m2m_model = self.m2m_models[field]
         m2m_model.objects.filter(history=version).delete()
         through = field.remote_field.through
-        names = [f.name for f in through._meta.fields]
-        rows = through.objects.filter(**{field.m2m_field_name(): instance})
-        rows = rows.select_related(
-            *(f.name for f in through._meta.fields if isinstance(f, models.ForeignKey))
-        )
+        names = [f.attname for f in through._meta.fields]
+        rows = through.objects.filter(**{field.m2m_field_name(): instance.pk})
         m2m_model.objects.bulk_create(
             [
-                m2m_model(
-                    history=version, **{name: getattr(row, name) for name in names}
-                )
-                for row in rows
+                m2m_model(history=version, **dict(zip(names, row, strict=True)))
+                for row in rows.values_list(*names)
             ]
         )
 
