@@ -18,7 +18,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .versions import restore_version, version_entries
+from .versions import deleted_versions, restore_version, version_entries
 
 VERSIONS_PER_PAGE = 25
 
@@ -27,13 +27,26 @@ class HistoryAdminMixin:
     """A record's History page lists its versions, each restorable in one click."""
 
     object_history_template = "admin/catalogue_history.html"
+    change_list_template = "admin/catalogue_change_list.html"
+    deleted_records_template = "admin/catalogue_deleted.html"
 
     def _url_name(self, view):
         return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
 
     def get_urls(self):
         restore = self.admin_site.admin_view(require_POST(self.restore_view))
+        recover = self.admin_site.admin_view(require_POST(self.recover_view))
         return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name=self._url_name("deleted").removeprefix("admin:"),
+            ),
+            path(
+                "deleted/<int:version_id>/recover/",
+                recover,
+                name=self._url_name("recover").removeprefix("admin:"),
+            ),
             path(
                 "<path:object_id>/history/<int:version_id>/restore/",
                 restore,
@@ -95,3 +108,47 @@ class HistoryAdminMixin:
             % {"date": localtime(version.history_date).strftime("%Y-%m-%d %H:%M:%S")},
         )
         return HttpResponseRedirect(history_url)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "deleted_records_url": reverse(self._url_name("deleted")),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def deleted_view(self, request):
+        """The deleted records of this model, each recoverable in one click."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted %(name)s") % {"name": self.opts.verbose_name_plural},
+            "subtitle": None,
+            "versions": deleted_versions(self.model),
+            "can_recover": self.has_add_permission(request),
+            "recover_url_name": self._url_name("recover"),
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            "opts": self.opts,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.deleted_records_template, context)
+
+    def recover_view(self, request, version_id):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(
+            self.model.history, history_id=version_id, history_type="-"
+        )
+        try:
+            record = restore_version(version, request.user)
+        except ValidationError as error:
+            messages.error(
+                request,
+                _("This record cannot be recovered: %(reasons)s")
+                % {"reasons": " ".join(error.messages)},
+            )
+            return HttpResponseRedirect(reverse(self._url_name("deleted")))
+        messages.success(request, _("Recovered “%(record)s”.") % {"record": record})
+        return HttpResponseRedirect(
+            reverse(self._url_name("history"), args=[record.pk])
+        )

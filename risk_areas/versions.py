@@ -113,12 +113,27 @@ def restore_reason(version):
     return f"Restored version of {when} (#{version.history_id})"
 
 
+def deleted_versions(model):
+    """The last version of each deleted record of `model`, newest first."""
+    deletions = model.history.filter(history_type="-").order_by(
+        "-history_date", "-history_id"
+    )
+    latest = {}
+    for version in deletions.select_related("history_user"):
+        latest.setdefault(version.id, version)
+    live = set(
+        model._default_manager.filter(pk__in=latest).values_list("pk", flat=True)
+    )
+    return [version for pk, version in latest.items() if pk not in live]
+
+
 def restore_version(version, user):
     """Put the record back as it was in `version`: its fields and its links.
 
-    The restore is itself recorded, by `user`, as a new version. Raises
-    ValidationError (and writes nothing) if the old values are no longer valid,
-    e.g. a slug another record uses now.
+    The restore is itself recorded, by `user`, as a new version. Restoring the
+    version that records a deletion brings the record back, with its links as
+    they were at its last version. Raises ValidationError (and writes nothing)
+    if the old values are no longer valid, e.g. a slug another record uses now.
     """
     model = version.instance_type
     reason = restore_reason(version)
@@ -131,8 +146,23 @@ def restore_version(version, user):
     ):
         record = model._default_manager.select_for_update().filter(pk=version.id)
         record = record.first()
+        links_from, deleted_at = version, None
         if record is None:
-            raise ValidationError(_("This record has been deleted."))
+            if version.history_type != "-":
+                raise ValidationError(_("This record has been deleted."))
+            # The links were removed with the record: take them from the
+            # version before.
+            record = model(pk=version.id, created=version.created)
+            links_from = (
+                type(version)
+                ._default_manager.filter(
+                    id=version.id, history_date__lt=version.history_date
+                )
+                .exclude(history_type="-")
+                .order_by("history_date", "history_id")
+                .last()
+            ) or version
+            deleted_at = version.history_date
         for name in compared_fields(version):
             model_field = model._meta.get_field(name)
             if model_field.many_to_many:
@@ -140,15 +170,15 @@ def restore_version(version, user):
             setattr(record, model_field.attname, getattr(version, model_field.attname))
         record.full_clean()
         record.save()
-        for m2m_field in version._history_m2m_fields:
+        for m2m_field in links_from._history_m2m_fields:
             target = f"{m2m_field.m2m_reverse_field_name()}_id"
-            ids = [
-                getattr(row, target) for row in getattr(version, m2m_field.name).all()
-            ]
+            rows = getattr(links_from, m2m_field.name).all()
+            ids = [getattr(row, target) for row in rows]
             existing = m2m_field.related_model._default_manager.filter(pk__in=ids)
             getattr(record, m2m_field.name).set(existing)
         for relation in LINKED_RECORDS.get(model, ()):
-            _restore_linked(record, version, model._meta.get_field(relation))
+            relation = model._meta.get_field(relation)
+            _restore_linked(record, links_from, relation, deleted_at)
     return record
 
 
@@ -160,25 +190,36 @@ def _translated(model):
         return set()
 
 
-def _restore_linked(record, version, relation):
+def _restore_linked(record, version, relation, deleted_at=None):
     """Put back the link records (e.g. coverage) as they were until the record's
-    next version. Links created before history was kept, and never changed since,
-    have no versions and are left as they are."""
+    next version (or, for a deleted record, until it was deleted: links removed
+    since its last version are taken as removed with it). Links created before
+    history was kept, and never changed since, have no versions and are left as
+    they are."""
     link_model = relation.related_model
     owner = relation.field.attname
-    following = (
-        record.history.filter(history_date__gt=version.history_date)
-        .order_by("history_date", "history_id")
-        .first()
-    )
-    if following is None:
-        return  # The latest version: the links are as they were.
+    until = deleted_at
+    if until is None:
+        following = (
+            record.history.filter(history_date__gt=version.history_date)
+            .order_by("history_date", "history_id")
+            .first()
+        )
+        if following is None:
+            return  # The latest version: the links are as they were.
+        until = following.history_date
     then = {}
     link_history = link_model.history.filter(
-        **{owner: record.pk, "history_date__lt": following.history_date}
+        **{owner: record.pk, "history_date__lt": until}
     ).order_by("history_date", "history_id")
     for link_version in link_history:
-        then[link_version.id] = link_version
+        removed_with_record = (
+            deleted_at is not None
+            and link_version.history_type == "-"
+            and link_version.history_date >= version.history_date
+        )
+        if not removed_with_record:
+            then[link_version.id] = link_version
     then = {pk: v for pk, v in then.items() if v.history_type != "-"}
     known = set(link_model.history.filter(**{owner: record.pk}).values_list("id"))
     known = {pk for (pk,) in known}

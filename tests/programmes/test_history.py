@@ -365,9 +365,11 @@ def test_restore_of_a_programme_brings_back_its_coverage(admin_user):
 
 def test_every_catalogue_admin_has_a_working_history_page(admin_client, tool):
     factories.make_partner(name="UNODC")
+    drugs = factories.make_risk_area(name="Drugs")
     factories.make_programme(
-        name="Revenue Programme", risk_areas=[tool.risk_areas.get()]
+        name="Revenue Programme", risk_areas=[tool.risk_areas.get(), drugs]
     )
+    ProgrammeCoverage.objects.get(risk_area=drugs).delete()  # a deleted link
     checked = 0
     for model in site._registry:
         if not hasattr(model, "history"):
@@ -376,8 +378,59 @@ def test_every_catalogue_admin_has_a_working_history_page(admin_client, tool):
         record.save()  # a second version, so the page has a diff and a restore
 
         response = admin_client.get(history_url(record))
+        deleted_page = admin_client.get(
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_deleted")
+        )
 
         assert response.status_code == 200, model
         assert "Restore this version" in response.content.decode(), model
+        assert deleted_page.status_code == 200, model
         checked += 1
     assert checked == 8
+
+
+def test_deleted_record_is_listed_and_recovered_with_its_links(admin_client, tool):
+    tool_id = tool.pk
+    with recorded_as("Linked"):
+        tool.save()
+        tool.partners.add(factories.make_partner(name="UNODC"))
+    tool.delete()
+    changelist = admin_client.get(reverse("admin:programmes_tool_changelist"))
+    deleted_url = reverse("admin:programmes_tool_deleted")
+    deleted = admin_client.get(deleted_url)
+    deletion = Tool.history.get(id=tool_id, history_type="-")
+
+    response = admin_client.post(
+        reverse("admin:programmes_tool_recover", args=[deletion.history_id])
+    )
+
+    assert deleted_url in changelist.content.decode()
+    assert "Revenue Package" in deleted.content.decode()
+    assert response.status_code == 302
+    recovered = Tool.objects.get(pk=tool_id)
+    assert recovered.name_en == "Revenue Package"
+    assert [p.name for p in recovered.partners.all()] == ["UNODC"]
+    assert [t.name for t in recovered.threats.all()] == ["Undervaluation"]
+    assert [c.risk_area.name for c in recovered.coverage.all()] == ["Revenue"]
+    assert recovered.history.first().history_change_reason.startswith("Restored")
+    assert admin_client.get(deleted_url).context["versions"] == []
+
+
+def test_user_without_add_permission_cannot_recover(client, django_user_model, tool):
+    tool_id = tool.pk
+    tool.delete()
+    deletion = Tool.history.get(id=tool_id, history_type="-")
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    editor.user_permissions.add(
+        Permission.objects.get(
+            codename="change_tool", content_type__app_label="programmes"
+        )
+    )
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:programmes_tool_recover", args=[deletion.history_id])
+    )
+
+    assert response.status_code == 403
+    assert not Tool.objects.filter(pk=tool_id).exists()
