@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -147,12 +147,9 @@ def restore_version(version, user):
         record = model._default_manager.select_for_update().filter(pk=version.id)
         record = record.first()
         links_from, deleted_at = version, None
-        if record is None:
-            if version.history_type != "-":
-                raise ValidationError(_("This record has been deleted."))
+        if version.history_type == "-":
             # The links were removed with the record: take them from the
             # version before.
-            record = model(pk=version.id, created=version.created)
             links_from = (
                 type(version)
                 ._default_manager.filter(
@@ -163,13 +160,21 @@ def restore_version(version, user):
                 .last()
             ) or version
             deleted_at = version.history_date
+        if record is None:
+            if version.history_type != "-":
+                raise ValidationError(_("This record has been deleted."))
+            record = model(pk=version.id, created=version.created)
         for name in compared_fields(version):
             model_field = model._meta.get_field(name)
             if model_field.many_to_many:
                 continue  # Links below.
             setattr(record, model_field.attname, getattr(version, model_field.attname))
         record.full_clean()
-        record.save()
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError as error:
+            raise ValidationError(str(error)) from error
         for m2m_field in links_from._history_m2m_fields:
             target = f"{m2m_field.m2m_reverse_field_name()}_id"
             rows = getattr(links_from, m2m_field.name).all()

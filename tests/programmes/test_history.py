@@ -416,6 +416,21 @@ def test_deleted_record_is_listed_and_recovered_with_its_links(admin_client, too
     assert admin_client.get(deleted_url).context["versions"] == []
 
 
+def test_restoring_the_deletion_version_of_a_recovered_record_keeps_its_links(
+    admin_user, tool
+):
+    tool_id = tool.pk
+    tool.delete()
+    deletion = Tool.history.get(id=tool_id, history_type="-")
+    restore_version(deletion, admin_user)
+
+    restore_version(deletion, admin_user)
+
+    recovered = Tool.objects.get(pk=tool_id)
+    assert [t.name for t in recovered.threats.all()] == ["Undervaluation"]
+    assert [c.risk_area.name for c in recovered.coverage.all()] == ["Revenue"]
+
+
 def test_user_without_add_permission_cannot_recover(client, django_user_model, tool):
     tool_id = tool.pk
     tool.delete()
