@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+HOST ?= 127.0.0.1
 EXTRAS ?= dev
 
 .PHONY: run test install migrate catalogue roles admin static serve lint format check messages ci
@@ -34,10 +35,20 @@ admin: migrate
 static: install
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
-# Serves with DEBUG off, as users see it; secure cookies off because it is plain http.
+# Serves with DEBUG off, as users see it; secure cookies and the https redirect off
+# because it is plain http.
 run: catalogue roles admin static
 	@echo "CEP Portal: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	DJANGO_SECURE_COOKIES=0 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_SECURE_COOKIES=0 DJANGO_SSL_REDIRECT=0 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production mode: DEBUG off, hashed static files, gunicorn (gunicorn.conf.py reads
+# HOST, PORT and WEB_CONCURRENCY). On a loopback address it speaks plain http, so the
+# https redirect and secure-only cookies are off unless set; elsewhere they are on.
+# Migrations are not run here: run `make migrate` once, from one machine.
+LOOPBACK_ENV = $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),DJANGO_SSL_REDIRECT=$${DJANGO_SSL_REDIRECT:-0} DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0})
+serve: static
+	@echo "CEP Portal (gunicorn): http://$(HOST):$(PORT)/"
+	DJANGO_DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(LOOPBACK_ENV) $(BIN)/gunicorn --config gunicorn.conf.py
 
 # On every core (pytest-xdist); PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-m 'not slow'".
 test: install

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from cep_portal.health import healthz
 from programmes.feeds import UpdatesFeed
 from programmes.sitemaps import SITEMAPS, RobotsView
 from programmes.urls import taxonomy_urlpatterns
@@ -11,7 +12,12 @@ from programmes.views import HomeView
 admin.site.site_header = "CEP Portal administration"
 admin.site.site_title = "CEP Portal"
 
+# A database that is down or busy answers 503, whichever layer noticed it.
+handler500 = "cep_portal.middleware.server_error"
+
 urlpatterns = [
+    # Unprefixed and outside i18n_patterns: the load balancer's probe.
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_search_indexes(using, **kwargs):
+    from .search import ensure_indexes
+
+    ensure_indexes(using)
 
 
 class ProgrammesConfig(AppConfig):
@@ -7,7 +14,8 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
-        # Stored search vectors follow every save of a programme, a tool or a threat.
-        from .search import connect_signals
-
-        connect_signals()
+        # SQLite's FTS5 indexes and their triggers: created after every migrate,
+        # since a migration that rebuilds a table drops its triggers.
+        post_migrate.connect(
+            _ensure_search_indexes, sender=self, dispatch_uid="programmes-fts5"
+        )

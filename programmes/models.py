@@ -4,11 +4,11 @@ What a reader may see is decided in one place, `programmes.editorial`: every
 view, count, link, export and feed starts from `visible_to(user)`.
 """
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from risk_areas.fulltext import with_documents
 from risk_areas.languages import translated
 from risk_areas.models import Threat
 from risk_areas.records import CatalogueRecord
@@ -104,6 +104,7 @@ class ProgrammeQuerySet(EditorialQuerySet):
         )
 
 
+@with_documents("programme")
 class Programme(EditorialModel):
     """A WCO enforcement programme, such as the Environment Programme."""
 
@@ -160,7 +161,6 @@ class Programme(EditorialModel):
     partners = models.ManyToManyField(
         Partner, related_name="programmes", blank=True, verbose_name=_("partners")
     )
-    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -220,6 +220,7 @@ class ToolQuerySet(EditorialQuerySet):
         )
 
 
+@with_documents("tool")
 class Tool(EditorialModel):
     """An instrument, standard, IT system, guide, operation or report the WCO offers."""
 
@@ -273,7 +274,6 @@ class Tool(EditorialModel):
     partners = models.ManyToManyField(
         Partner, related_name="tools", blank=True, verbose_name=_("partners")
     )
-    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ToolQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils import translation
 
@@ -9,6 +10,12 @@ from tests.factories import shared_records
 # Playwright drives the browser from the test thread while live_server answers in
 # another; ORM calls made in a Playwright test would otherwise be refused.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    # The test client and the live server speak plain http, as a loopback run does
+    # (DJANGO_SSL_REDIRECT=0). Set before any server reads it; tests may turn it on.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(scope="module")

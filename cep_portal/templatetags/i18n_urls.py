@@ -6,11 +6,10 @@ the prefix changed and the query string kept: the reader stays on the same page
 with the same filters.
 """
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
-from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.text import capfirst
 from django.utils.translation import (
@@ -51,13 +50,18 @@ def url_in_language(full_path, language):
     if translated == parts.path and language != current_language():
         translated = _swap_prefix(parts.path, language)
     query = parts.query
-    if query:
-        params = QueryDict(query, mutable=True)
-        nexts = params.getlist("next")
+    if "next=" in query:
+        # parse_qsl, not QueryDict: any query string the reader typed is kept as
+        # it came, however many fields it has, and never makes the page fail.
+        params = parse_qsl(query, keep_blank_values=True)
+        nexts = [value for key, value in params if key == "next"]
         local = [url for url in nexts if url.startswith("/") and "//" not in url]
         if local and len(local) == len(nexts):
-            params.setlist("next", [url_in_language(url, language) for url in nexts])
-            query = params.urlencode(safe="/")
+            params = [
+                (key, url_in_language(value, language) if key == "next" else value)
+                for key, value in params
+            ]
+            query = urlencode(params, safe="/", quote_via=quote)
     return urlunsplit(("", "", translated, query, ""))
 
 

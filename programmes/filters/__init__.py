@@ -29,7 +29,7 @@ from risk_areas.slugs import SlugRenamed, resolve_old_slugs
 
 from ..editorial import visible
 from ..models import Partner, Programme, Tool
-from ..search import clean_query, parse_query, search_queryset
+from ..search import clean_query, parse_query, search_queryset, understood
 from .options import Facet, facet_counts, slug_filter
 
 # Look-ups of old slugs per request: no real link carries more, a crafted one may.
@@ -97,8 +97,9 @@ class CatalogueFilter(FilterSet):
         self.data = self.clean_data(data if data is not None else QueryDict())
         self.is_bound = True
         self.search = self.data.get("q", "")
+        self.query = understood(self.search, self.queryset.db)
         if self.search:
-            self.queryset = search_filter(self.queryset, self.search)
+            self.queryset = search_filter(self.queryset, self.query)
 
     @property
     def slug_filters(self):

@@ -53,13 +53,6 @@ BUNDLED_FIXTURES = [
 ]
 
 
-def after_catalogue_load():
-    """Refresh what derives from the catalogue, after a load is committed."""
-    from ..search import refresh_search_vectors
-
-    refresh_search_vectors()
-
-
 def catalogue_files(names=()):
     """(name, path) of each file to load: the bundled fixtures when `names` is empty.
 
@@ -87,8 +80,6 @@ def load_catalogue(names=(), *, dry_run=False):
             raise CatalogueError(problems)
         if dry_run:
             transaction.set_rollback(True)
-    if not dry_run:
-        after_catalogue_load()
     return LoadReport(loader.records, dry_run=dry_run)
 
 

@@ -1,23 +1,24 @@
-"""Ranked search over the catalogue, in the words staff use.
+"""Ranked search over the catalogue, in the words staff use, on each database's
+own full-text engine.
 
-One query finds programmes, tools, risk areas, threats and partners. The text is
-read the same way on every database:
+One query finds programmes, tools, risk areas, threats and partners:
 
-1. `query.parse_query()` reads what the reader typed into groups of alternatives:
-   each term as typed plus its synonyms from `vocabulary`.
-2. A record scores by where its words match (`kinds`): name and acronym above
-   keywords and the vocabulary of the threats it covers, above summary, above
-   description. Words as typed count more than synonyms; an exact acronym and the
-   whole query in the name earn a bonus (`scoring`).
+1. `query.parse_query()` reads what the reader typed into terms, each with its
+   alternatives: the word as typed plus its synonyms from `vocabulary`;
+   `spelling` replaces a word no record holds by the closest one that does.
+2. `scoring` finds the records holding most of the terms and ranks them: how
+   many terms they hold, then the database's relevance score over fields
+   weighted by `kinds`, then small bonuses.
+3. The backend does the text work: FTS5 on SQLite (`sqlite`), tsvector, GIN,
+   `ts_rank` and `pg_trgm` on PostgreSQL (`postgresql`). Both are kept current
+   by the database itself.
 
 Text is searched in the reader's language and in English (the text a page shows
-when a translation is missing), never in a third language. PostgreSQL searches
-stored and query-time tsvectors (`postgresql`); other databases match regular
-expressions (`fallback`). `results` puts the records found on the search page.
+when a translation is missing), never in a third language. `results` puts the
+records found on the search page.
 """
 
 from .kinds import KINDS, kind_for
-from .postgresql import refresh_search_vectors
 from .query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, clean_query, parse_query
 from .results import (
     RESULTS_PER_TYPE,
@@ -25,8 +26,9 @@ from .results import (
     search_all,
     search_queryset,
     search_querysets,
+    understood,
 )
-from .signals import connect_signals
+from .sqlite import ensure_indexes
 
 __all__ = [
     "KINDS",
@@ -34,12 +36,12 @@ __all__ = [
     "MAX_QUERY_WORDS",
     "RESULTS_PER_TYPE",
     "clean_query",
-    "connect_signals",
+    "ensure_indexes",
     "kind_for",
     "matching_querysets",
     "parse_query",
-    "refresh_search_vectors",
     "search_all",
     "search_queryset",
     "search_querysets",
+    "understood",
 ]

@@ -12,16 +12,15 @@ from django.db.models import OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from risk_areas.fulltext import RECORD_CODES as CODES
+from risk_areas.fulltext import RECORD_TEXT as TEXT
+from risk_areas.fulltext import WEIGHTS
 from risk_areas.models import RiskArea, Threat
 
 from ..editorial import visible
 from ..models import Partner, Programme, ProgrammeCoverage, Tool, ToolCoverage
 
-WEIGHTS = ("A", "B", "C", "D")
-# weight -> fields, as most kinds have them.
-TEXT = {"A": ("name",), "B": ("keywords",), "C": ("summary",), "D": ("description",)}
 SHORT_TEXT = {"A": ("name",), "B": ("keywords",), "D": ("description",)}
-CODES = {"A": ("acronym",), "D": ("slug",)}  # untranslated
 THREAT_WORDS = ("name", "keywords")
 
 
@@ -45,6 +44,9 @@ class Related:
     # Which linked records count. The stored vector is the same for every reader,
     # so only what everyone may see goes in it.
     condition: Q = None
+    # Points for a term found only there: a threat's words count as keywords; a
+    # merged programme's name leads to its successor before itself.
+    points: float = 3.0
 
     def linked(self):
         linked = self.model._base_manager.all()
@@ -60,7 +62,7 @@ class Kind:
     fields: dict  # weight -> translated fields
     plain: dict = field(default_factory=dict)  # weight -> untranslated fields
     related: tuple = ()  # weight B
-    stored: bool = False  # has a stored search_vector on PostgreSQL
+    stored: bool = False  # has stored documents on PostgreSQL (`risk_areas.fulltext`)
     acronym: str = ""
     history: Q = None  # records that rank lower: merged programmes
     coverage: tuple = ()  # (coverage model, its link to the record)
@@ -101,7 +103,14 @@ KINDS = (
         related=(
             Related(Threat, "programmes", THREAT_WORDS),
             # A merged programme's names lead to the programme that took it over.
-            Related(Programme, "successor", ("name",), ("acronym",), visible(None)),
+            Related(
+                Programme,
+                "successor",
+                ("name",),
+                ("acronym",),
+                visible(None),
+                points=40.0,
+            ),
         ),
         stored=True,
         acronym="acronym",

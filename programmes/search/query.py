@@ -7,6 +7,7 @@ synonyms from the vocabulary. Every group must match, except weak words such as
 "smuggling" that nearly every record contains.
 """
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -85,6 +86,11 @@ class ParsedQuery:
     groups: tuple = ()
     ignored: tuple = ()  # the question and function words left out
     truncated: bool = False
+    # Set by `spelling.correct()`: whether the words were checked, and the
+    # misspelt ones replaced ((typed, corrected), ...) in the query searched.
+    checked: bool = False
+    corrections: tuple = ()
+    suggestion: str = ""
 
     @property
     def is_empty(self):
@@ -94,11 +100,22 @@ class ParsedQuery:
     def required(self):
         return [group for group in self.groups if group.required]
 
+    def minimum_terms(self, relaxed=False):
+        """How many of the terms a record must hold: most of the required ones,
+        or, `relaxed` (because no record holds that many), any one term."""
+        required = len(self.required)
+        return 1 if relaxed or required <= 2 else math.ceil(required / 2)
+
+    def counted(self, group, relaxed=False):
+        """Whether `group` counts towards `minimum_terms`: a weak word only when
+        relaxed."""
+        return group.required or relaxed
+
     @property
     def may_relax(self):
-        """Whether, when no record has every word, the records with any of them
-        are searched instead: only for a query of several words."""
-        return len(self.required) > 1
+        """Whether a search finding nothing may try again with records holding
+        any one of the terms, weak words included."""
+        return self.minimum_terms() > 1 or bool(self.weak)
 
     @property
     def weak(self):

@@ -1,38 +1,49 @@
 """Ranked records, and the results page's groups of hits with their snippets.
 
-When no record contains every word, `search_all()` falls back to records with any
-of them, ranked by how many they contain, and says so.
+`search_queryset()` is the one search every page calls (lists, the search page,
+downloads): the query is read, its misspelt words corrected, and the records
+ranked by `scoring`. When no record holds most of a long query's terms, the
+records holding any one of them are returned instead, and the page says so.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Count, FloatField, Value, Window
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from . import fallback, postgresql
+from risk_areas.languages import reader_languages
+
+from . import scoring, spelling
 from .kinds import KINDS, Kind, kind_for
-from .patterns import compiled, highlight_pattern
 from .query import ParsedQuery, parse_query
 
 # Results listed per type on the search page; the lists link to the rest.
 RESULTS_PER_TYPE = 20
 SNIPPET_LENGTH = 220
+MARKS = ("\ue000", "\ue001")  # private-use characters: escaped text keeps them
+SNIPPET_FIELDS = (("summary", ""), ("description", ""), ("keywords", _("Keywords")))
+
+
+def understood(q, using="default"):
+    """`q` read, its misspelt words corrected (see `spelling`)."""
+    return spelling.correct(parse_query(q), using)
 
 
 def search_queryset(queryset, q, *, relaxed=False):
     """`queryset` narrowed to the records matching `q`, annotated with `rank` and
     ordered best first. A query without words to search leaves it as it is.
 
-    With `relaxed`, records need only one of the words, and rank by how many
-    they have. The ordering after rank is the model's own.
+    With `relaxed`, records need hold only one of the terms. The ordering after
+    rank is the model's own.
     """
-    parsed = parse_query(q)
+    parsed = understood(q, queryset.db)
     if parsed.is_empty:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    backend = postgresql if postgresql.is_postgresql(queryset.db) else fallback
-    queryset = backend.search(queryset, kind_for(queryset.model), parsed, relaxed)
+    queryset = scoring.search(queryset, parsed, relaxed=relaxed)
     ordering = queryset.model._meta.ordering or ["pk"]
     return queryset.order_by("-rank", *ordering)
 
@@ -41,10 +52,12 @@ def search_querysets(q, user, *, relaxed=False):
     """Every match of `q` that `user` may see, one queryset per kind (in the order
     of `KINDS`), ranked best first as on the search page. A query without words
     to search finds nothing."""
-    if parse_query(q).is_empty:
+    parsed = understood(q)
+    if parsed.is_empty:
         return [kind.visible_to(user).none() for kind in KINDS]
     return [
-        search_queryset(kind.visible_to(user), q, relaxed=relaxed) for kind in KINDS
+        search_queryset(kind.visible_to(user), parsed, relaxed=relaxed)
+        for kind in KINDS
     ]
 
 
@@ -52,10 +65,10 @@ def matching_querysets(q, user):
     """Every record the search page finds for `q`, one queryset per kind (in the
     order of `KINDS`), unpaginated: what a download of the results holds.
 
-    As on the page (`search_all()`): when no record has every word of a query
-    that may relax, the records with any of them.
+    As on the page (`search_all()`): when no record holds most of the terms of a
+    query that may relax, the records with any of them.
     """
-    parsed = parse_query(q)
+    parsed = understood(q)
     querysets = search_querysets(parsed, user)
     if parsed.may_relax and not any(queryset.exists() for queryset in querysets):
         querysets = search_querysets(parsed, user, relaxed=True)
@@ -81,6 +94,7 @@ class Hit:
     rank: float
     source: Snippet  # why it matched
     successor: object = None  # of a merged programme, if the reader may see it
+    terms: int = 0  # how many of the query's terms it holds
 
     @property
     def snippet(self):
@@ -136,104 +150,150 @@ class SearchResults:
     def found(self):
         return [group for group in self.groups if group.hits]
 
+    @property
+    def partial(self):
+        """No record found holds every term of the query."""
+        wanted = len(self.query.required)
+        hits = [hit for group in self.groups for hit in group.hits]
+        return bool(hits) and wanted > 1 and all(hit.terms < wanted for hit in hits)
+
     def __iter__(self):
         return iter(self.found)
 
 
-def highlight(text, pattern):
-    """`text` escaped for HTML, with the matches of `pattern` in <mark>."""
-    text = str(text or "")
-    if pattern is None:
-        return escape(text)
-    pieces, last = [], 0
-    for match in pattern.finditer(text):
-        if match.end() == match.start():
-            continue
-        pieces += [escape(text[last : match.start()]), "<mark>"]
-        pieces += [escape(match.group()), "</mark>"]
-        last = match.end()
-    pieces.append(escape(text[last:]))
-    # Every piece of text above is escaped; only the <mark> tags are ours.
-    return mark_safe("".join(pieces))
+def marked(text):
+    """A backend's snippet (plain text, matches between MARKS) as HTML: escaped,
+    with the matches in <mark>."""
+    start, end = MARKS
+    html = escape(" ".join(str(text or "").split()))
+    # Everything is escaped; only the <mark> tags are ours.
+    return mark_safe(html.replace(start, "<mark>").replace(end, "</mark>"))
 
 
-def excerpt(text, pattern, length=SNIPPET_LENGTH):
-    """About `length` characters of `text` around its first match, highlighted."""
+def excerpt(text, length=SNIPPET_LENGTH):
+    """The start of `text`, about `length` characters, cut at a space."""
     text = " ".join(str(text or "").split())
-    match = pattern.search(text) if pattern else None
-    if len(text) > length:
-        start = 0
-        if match and match.start() > length // 3:
-            start = text.find(" ", match.start() - length // 3) + 1
-        end = start + length
-        if end < len(text):
-            end = text.rfind(" ", start, end) if " " in text[start:end] else end
-        prefix = "… " if start else ""
-        suffix = " …" if end < len(text) else ""
-        return mark_safe(
-            escape(prefix) + highlight(text[start:end], pattern) + escape(suffix)
+    if len(text) <= length:
+        return text
+    cut = text.rfind(" ", 0, length)
+    return text[: cut if cut > 0 else length] + " …"
+
+
+def _fold(word):
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _typed_marks(text, parsed):
+    """How many of the words marked in `text` are words as typed (or another
+    ending of one: "fakes" for "fake"), rather than synonyms."""
+    typed = [_fold(word) for word in parsed.typed_words]
+    marks = re.findall(f"{MARKS[0]}(.*?){MARKS[1]}", text)
+    return sum(
+        any(_fold(mark).startswith(word[: max(3, len(word) - 2)]) for word in typed)
+        for mark in marks
+    )
+
+
+def _marked_texts(backend, kind, pks, parsed, fields, languages, using):
+    """pk -> (field, snippet) of the field that shows best why the record
+    matched: the most words as typed, then the most words."""
+    alternatives = [alt for group in parsed.groups for alt in group.alternatives]
+    found = backend.snippets(kind, pks, alternatives, fields, languages, MARKS, using)
+    best = {}
+    for pk, texts in found.items():
+        scored = [
+            (_typed_marks(text, parsed), text.count(MARKS[0]), -position, field)
+            for position, (field, text) in enumerate(
+                (field, texts[field]) for field in fields if field in texts
+            )
+        ]
+        if scored:
+            field = max(scored)[3]
+            best[pk] = (field, texts[field])
+    return best
+
+
+def _threat_snippets(backend, records, parsed, languages, using):
+    """pk of a record -> a Snippet naming a threat it covers that matches."""
+    threats = {
+        threat.pk: threat
+        for record in records
+        for threat in getattr(record, "_prefetched_objects_cache", {}).get(
+            "threats", ()
         )
-    return highlight(text, pattern)
+    }
+    if not threats:
+        return {}
+    threat_kind = kind_for(type(next(iter(threats.values()))))
+    fields = ["name", "keywords"]
+    found = _marked_texts(
+        backend, threat_kind, list(threats), parsed, fields, languages, using
+    )
+    snippets = {}
+    for record in records:
+        for threat in record._prefetched_objects_cache.get("threats", ()):
+            if threat.pk not in found:
+                continue
+            field, shown = found[threat.pk]
+            if field == "name":
+                text = marked(shown)
+            else:
+                # The threat's name, then its words that matched.
+                text = format_html("{} ({})", threat.name, marked(shown))
+            snippets[record.pk] = Snippet(text, _("Covers the threat"), threat, "name")
+            break
+    return snippets
 
 
-def _snippet(record, kind, pattern, groups):
-    """The text that shows best why `record` matched, in the reader's language.
-
-    The summary, description, keywords and covered threats are tried in turn; the
-    first that holds the most of the query's terms is shown. `groups` holds, per
-    term, a pattern of the words as typed and one of any of its alternatives.
-    """
-    candidates = [
-        Snippet(getattr(record, name, "") or "", label, record, name)
-        for name, label in (
-            ("summary", ""),
-            ("description", ""),
-            ("keywords", _("Keywords")),
-        )
-        if name in kind.translated_fields()
+def _snippets(kind, records, parsed, using):
+    """pk -> the Snippet that shows best why the record matched: its summary,
+    description or keywords around the words found, else a threat it covers
+    that matches, else the start of its summary."""
+    backend = scoring.backend_for(using)
+    languages = reader_languages()
+    fields = [
+        name for name, _label in SNIPPET_FIELDS if name in kind.translated_fields()
     ]
-    threats = getattr(record, "_prefetched_objects_cache", {}).get("threats", ())
-    candidates += [
-        Snippet(
-            f"{threat.name} ({threat.keywords})" if threat.keywords else threat.name,
-            _("Covers the threat"),
-            threat,
-            "name",
-        )
-        for threat in threats
-    ]
-    best, best_score = None, 0
-    for candidate in candidates:
-        # A word as typed counts twice as much as a synonym.
-        score = sum(
-            2 if typed.search(candidate.text) else 1
-            for typed, anything in groups
-            if anything.search(candidate.text)
-        )
-        if score > best_score:
-            best, best_score = candidate, score
-    if best is not None:
-        best.text = excerpt(best.text, pattern)
-        return best
-    for candidate in candidates[:2]:
-        if candidate.text:
-            candidate.text = excerpt(candidate.text, None)
-            return candidate
-    return Snippet()
+    pks = [record.pk for record in records]
+    found = _marked_texts(backend, kind, pks, parsed, fields, languages, using)
+    threats = {}
+    if kind.shows_threats:
+        threats = _threat_snippets(backend, records, parsed, languages, using)
+    snippets = {}
+    for record in records:
+        if record.pk in found:
+            name, text = found[record.pk]
+            label = dict(SNIPPET_FIELDS)[name]
+            snippets[record.pk] = Snippet(marked(text), label, record, name)
+        elif record.pk in threats:
+            snippets[record.pk] = threats[record.pk]
+        else:
+            snippets[record.pk] = next(
+                (
+                    Snippet(excerpt(text), "", record, name)
+                    for name in fields[:2]
+                    if (text := getattr(record, name, ""))
+                ),
+                Snippet(),
+            )
+    return snippets
 
 
-def _hits(kind, queryset, user, pattern, groups, limit):
+def _hits(kind, queryset, user, parsed, limit):
     # The number of matches comes with the first rows: one query per type.
     records = list(queryset.annotate(matches=Window(Count("pk")))[:limit])
     count = records[0].matches if records else 0
+    snippets = _snippets(kind, records, parsed, queryset.db) if records else {}
     hits = []
     for record in records:
         # Only a programme has one; it was read with the record.
         successor = getattr(record, "successor", None)
         if successor is not None and not successor.is_visible_to(user):
             successor = None
-        snippet = _snippet(record, kind, pattern, groups)
-        hits.append(Hit(record, kind, record.rank, snippet, successor))
+        hits.append(
+            Hit(record, kind, record.rank, snippets[record.pk], successor, record.terms)
+        )
     return ResultGroup(kind, hits, count)
 
 
@@ -241,22 +301,18 @@ def search_all(q, user, *, limit=RESULTS_PER_TYPE):
     """Programmes, tools, risk areas, threats and partners matching `q` that
     `user` may see, ranked within each type, at most `limit` of each.
 
-    When nothing contains every word, records with any of them are returned and
-    `relaxed` says so. A fixed number of queries, whatever the catalogue's size.
+    When no record holds most of the terms, records with any of them are
+    returned and `relaxed` says so. A fixed number of queries, whatever the
+    catalogue's size.
     """
-    parsed = parse_query(q)
+    parsed = understood(q)
     results = SearchResults(parsed)
     if parsed.is_empty:
         return results
-    pattern = highlight_pattern(parsed)
-    groups = [
-        (compiled(group.alternatives[:1]), compiled(group.alternatives))
-        for group in parsed.groups
-    ]
     for relaxed in (False, True):
         querysets = search_querysets(parsed, user, relaxed=relaxed)
         results.groups = [
-            _hits(kind, queryset, user, pattern, groups, limit)
+            _hits(kind, queryset, user, parsed, limit)
             for kind, queryset in zip(KINDS, querysets, strict=True)
         ]
         results.relaxed = relaxed

@@ -1,39 +1,79 @@
-"""What both backends score alike.
+"""Ranked retrieval, the same on every database.
 
-Words as typed count more than synonyms; an exact acronym and the whole query in
-the name earn a bonus, as does a record whose main risk area is what the query is
-about; merged programmes rank below the programme that took them over.
+A record is found when it holds most of the query's terms (any one of a term's
+alternatives: the word as typed, a synonym, a close spelling), in its own text or
+in the vocabulary of what it links to (the threats it covers; for a programme,
+the names of the programmes merged into it). It ranks by
+
+1. how many of the terms it holds: every term first, then most of them;
+2. the database's own relevance score (`bm25()`, `ts_rank()`), fields weighted
+   name/acronym > keywords > summary > description, words as typed counted
+   again over synonyms;
+3. small bonuses: an exact name, the query's words in a row in the name, a main
+   risk area that is what the query is about.
+
+Merged programmes are history: their successor comes first, except for the one
+whose exact acronym was typed (an exact acronym puts any record first). The backend
+(`sqlite` or `postgresql`) supplies the text matching and the relevance score.
 """
 
 import operator
 from functools import reduce
 
-from django.db.models import Case, Exists, FloatField, Q, Value, When
+from django.db import connections
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
 
 from risk_areas.languages import reader_languages
+from risk_areas.models import RiskArea
 
-from .kinds import columns
-from .patterns import alternative_pattern, for_postgresql
+from . import postgresql, sqlite
+from .kinds import kind_for
 from .query import Alternative
 
-# A word that only starts another ("SAFE" in "safety") scores a quarter.
-PREFIX_FACTOR = 0.25
-WEAK_FACTOR = 0.5
+# Points per term held: more than any relevance score, so that a record with
+# more of the terms always ranks above one with fewer.
+TERM_POINTS = 1000.0
+WEAK_TERM_POINTS = 10.0
+# An exact acronym wins, even a merged programme's (typed, it is what is meant).
+ACRONYM_POINTS, SYNONYM_ACRONYM_POINTS = 60.0, 15.0
+EXACT_NAME_POINTS, NAME_PHRASE_POINTS = 20.0, 10.0
+MAIN_RISK_AREA_POINTS = 3.0
+MAIN_RISK_AREA_WORDS = ("name", "keywords")
 HISTORY_FACTOR = 0.5
-# A record whose main risk area is what the query is about (its name or keywords
-# match) ranks a little higher: the Environment Programme above a programme that
-# also covers wildlife among other things.
-MAIN_RISK_AREA_BONUS = 0.15
-MAIN_RISK_AREA_WORDS = ("risk_area__name", "risk_area__keywords")
 
 
-def main_risk_area_bonus(links, scale):
-    """Points where any of `links` (a record's primary coverage links whose risk
-    area matches the query) exists."""
-    return Case(
-        When(Exists(links), then=Value(MAIN_RISK_AREA_BONUS * scale)),
-        default=Value(0.0),
-        output_field=FloatField(),
+def backend_for(using):
+    vendor = connections[using].vendor
+    return postgresql if vendor == "postgresql" else sqlite
+
+
+def _flag(condition):
+    return Case(When(condition, then=Value(1.0)), default=Value(0.0))
+
+
+def _related_points(backend, kind, alternatives, languages):
+    """(condition, points) per link: records of `kind` whose linked records'
+    vocabulary holds one of `alternatives`."""
+    found = []
+    for related in kind.related:
+        linked = related.linked().filter(
+            backend.text_match(
+                kind_for(related.model),
+                alternatives,
+                related.fields,
+                related.plain,
+                languages,
+            ),
+            **{related.link: OuterRef("pk")},
+        )
+        found.append((Q(Exists(linked)), related.points))
+    return found
+
+
+def _own_match(backend, kind, alternatives, languages):
+    every = [name for names in kind.plain.values() for name in names]
+    return backend.text_match(
+        kind, alternatives, kind.translated_fields(), every, languages
     )
 
 
@@ -49,56 +89,91 @@ def _acronym_condition(kind, words):
     return condition
 
 
-def _acronym_bonus(kind, parsed, scale):
+def _acronym_bonus(kind, parsed):
+    """Points for the record whose acronym is a word as typed (or a synonym)."""
+    if not kind.acronym:
+        return Value(0.0)
     typed = set(parsed.typed_words)
+    whens = [When(_acronym_condition(kind, sorted(typed)), then=ACRONYM_POINTS)]
     synonyms = {
         alternative.text
         for group in parsed.groups
         for alternative in group.synonyms
         if len(alternative.terms) == 1
     } - typed
-    whens = [When(_acronym_condition(kind, sorted(typed)), then=Value(1.5 * scale))]
     if synonyms:
         condition = _acronym_condition(kind, sorted(synonyms))
-        whens.append(When(condition, then=Value(0.75 * scale)))
-    return Case(*whens, default=Value(0.0), output_field=FloatField())
+        whens.append(When(condition, then=SYNONYM_ACRONYM_POINTS))
+    return Case(*whens, default=0.0, output_field=FloatField())
 
 
-def _name_bonus(parsed, scale, postgresql):
-    # The words as typed, in a row, as whole words ("SAFE" is not in "Safety").
-    words = Alternative(tuple(term.complete for term in parsed.typed_terms))
-    pattern = alternative_pattern([words])
-    if postgresql:
-        pattern = for_postgresql(pattern)
-    in_name = Q()
-    exact = Q()
-    for name in columns(["name"], reader_languages()):
-        in_name |= Q(**{f"{name}__iregex": pattern})
-        exact |= Q(**{f"{name}__iexact": parsed.phrase})
-    return Case(
-        When(exact, then=Value(1.0 * scale)),
-        When(in_name, then=Value(0.5 * scale)),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-
-
-def bonuses(kind, parsed, scale, *, postgresql=False):
-    """An exact acronym, and the whole query in the name, put a record on top."""
-    found = [_acronym_bonus(kind, parsed, scale)] if kind.acronym else []
+def _bonuses(backend, kind, parsed, languages):
+    """The name as typed, and a main risk area the query is about."""
+    found = []
     if parsed.phrase:
-        found.append(_name_bonus(parsed, scale, postgresql))
+        exact = Q()
+        for language in languages:
+            exact |= Q(**{f"name_{language}__iexact": parsed.phrase})
+        words = Alternative(tuple(term.complete for term in parsed.typed_terms))
+        in_name = backend.text_match(
+            kind, [words], ["name"], [], languages, phrase=True
+        )
+        found.append(
+            Case(
+                When(exact, then=EXACT_NAME_POINTS),
+                When(in_name, then=NAME_PHRASE_POINTS),
+                default=0.0,
+                output_field=FloatField(),
+            )
+        )
+    if kind.coverage:
+        every = [alt for group in parsed.required for alt in group.alternatives]
+        areas = RiskArea._base_manager.filter(
+            backend.text_match(
+                kind_for(RiskArea), every, MAIN_RISK_AREA_WORDS, [], languages
+            )
+        )
+        links = kind.primary_coverage().filter(risk_area__in=areas)
+        found.append(MAIN_RISK_AREA_POINTS * _flag(Exists(links)))
     return found
 
 
-def ranked(queryset, kind, scores):
-    """`queryset` with `rank`, the sum of `scores`. Merged programmes are
-    history: their successor comes first."""
-    rank = reduce(operator.add, scores)
+def search(queryset, parsed, *, relaxed=False):
+    """`queryset` narrowed to the records holding enough of `parsed`'s terms,
+    annotated with `rank` (higher is better) and `terms` (how many it holds)."""
+    kind = kind_for(queryset.model)
+    backend = backend_for(queryset.db)
+    languages = reader_languages()
+    held, weak = [], []
+    for group in parsed.groups:
+        alternatives = group.alternatives
+        condition = _own_match(backend, kind, alternatives, languages)
+        own = condition
+        for related, points in _related_points(backend, kind, alternatives, languages):
+            weak.append(points * _flag(related & ~own))
+            condition |= related
+        if parsed.counted(group, relaxed):
+            held.append(_flag(condition))
+        else:
+            weak.append(WEAK_TERM_POINTS * _flag(condition))
+    terms = reduce(operator.add, held)
+    queryset = queryset.annotate(terms=terms).filter(
+        terms__gte=parsed.minimum_terms(relaxed)
+    )
+    everything = [alt for group in parsed.groups for alt in group.alternatives]
+    typed = [group.complete[0] for group in parsed.groups]
+    scores = [
+        backend.relevance(kind, everything, languages),
+        backend.relevance(kind, typed, languages),
+        *weak,
+        *_bonuses(backend, kind, parsed, languages),
+    ]
+    score = reduce(operator.add, scores)
     if kind.history is not None:
-        rank = rank * Case(
+        score = score * Case(
             When(kind.history, then=Value(HISTORY_FACTOR)),
             default=Value(1.0),
             output_field=FloatField(),
         )
-    return queryset.annotate(rank=rank)
+    acronym = _acronym_bonus(kind, parsed)
+    return queryset.annotate(rank=TERM_POINTS * F("terms") + acronym + score)

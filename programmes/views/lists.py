@@ -21,6 +21,14 @@ def query_without(query, name, value):
     return query.urlencode()
 
 
+def query_with(query, name, value):
+    """`query` (a QueryDict) with `name` set to `value`, back to the first page."""
+    query = query.copy()
+    query.pop("page", None)
+    query[name] = value
+    return query.urlencode()
+
+
 class CatalogueListView(FilterView):
     """A filtered list with facet counts, removable filter chips and bounded queries."""
 
@@ -68,6 +76,7 @@ class CatalogueListView(FilterView):
                 }
             )
         sort = query.get("sort")
+        suggestion = filterset.query.suggestion
         context.update(
             facets=filterset.facets(),
             chips=chips,
@@ -77,6 +86,8 @@ class CatalogueListView(FilterView):
             current_sort=filterset.current_sort,
             sort_choices=filterset.sort_choices,
             search=filterset.search,
+            suggestion=suggestion,
+            suggestion_url=f"{path}?{query_with(query, 'q', suggestion)}",
         )
         return context
 

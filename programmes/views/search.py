@@ -1,5 +1,7 @@
 """One search over programmes, tools, risk areas, threats and partners."""
 
+from urllib.parse import urlencode
+
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
@@ -42,6 +44,7 @@ class SearchView(TemplateView):
             searched=bool(self.query.strip()),
             max_words=MAX_QUERY_WORDS,
             max_length=MAX_QUERY_LENGTH,
+            suggestion_url="?" + urlencode({"q": results.query.suggestion}),
             **kwargs,
         )
         if not results.total:

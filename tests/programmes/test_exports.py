@@ -444,7 +444,7 @@ def test_search_export_of_an_empty_query_is_empty(client, catalogue):
 
 
 def test_search_export_falls_back_to_any_word_as_the_page_does(client, catalogue):
-    params = {"q": "valuation cocaine"}
+    params = {"q": "valuation cocaine zebrafish"}
     page = client.get(reverse("programmes:search"), params)
 
     rows = csv_rows(download(client, "programmes:search", format="csv", **params))

@@ -197,13 +197,6 @@ def loaded(files):
     return files
 
 
-@pytest.fixture
-def hook_calls(monkeypatch):
-    calls = []
-    monkeypatch.setattr(loader, "after_catalogue_load", lambda: calls.append(1))
-    return calls
-
-
 def bundled_fixtures():
     directory = Path(settings.FIXTURE_DIRS[0])
     missing = [
@@ -457,25 +450,6 @@ def test_load_catalogue_dry_run_of_an_unchanged_catalogue_says_so(loaded):
     output = load(*loaded, dry_run=True)
 
     assert "Catalogue unchanged." in output
-
-
-# The hook for derived data
-
-
-def test_load_catalogue_calls_the_after_load_hook_once_after_writing(files, hook_calls):
-    load(*files)
-
-    assert hook_calls == [1]
-
-
-def test_load_catalogue_does_not_call_the_hook_on_a_dry_run_or_an_error(
-    files, tmp_path, hook_calls
-):
-    load(*files, dry_run=True)
-    with pytest.raises(CommandError):
-        load(tmp_path / "missing.json")
-
-    assert hook_calls == []
 
 
 # Bad input: one precise message, nothing written

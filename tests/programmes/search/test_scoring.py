@@ -25,11 +25,19 @@ def test_search_ranks_name_above_keywords_above_summary_above_description():
     ]
 
 
-def test_search_requires_every_word():
-    factories.make_programme("Ivory and Timber Programme")
+def test_search_ranks_records_with_every_word_first():
     factories.make_programme("Ivory Programme")
+    factories.make_programme("Ivory and Timber Programme")
+    factories.make_programme("Unrelated Programme")
 
-    assert found("ivory timber") == ["ivory-and-timber-programme"]
+    assert found("ivory timber") == ["ivory-and-timber-programme", "ivory-programme"]
+
+
+def test_search_needs_most_words_of_a_long_query():
+    factories.make_programme("Ivory Programme")
+    factories.make_programme("Ivory and Timber Programme")
+
+    assert found("ivory timber pangolin") == ["ivory-and-timber-programme"]
 
 
 def test_search_finds_other_forms_of_a_word():
@@ -104,10 +112,10 @@ def test_search_does_not_lead_through_a_predecessor_the_reader_may_not_see(membe
 
 
 def test_search_matches_the_last_acronym_as_a_prefix():
-    factories.make_tool("CEN communication platform", acronym="CENcomm")
+    factories.make_tool("Enforcement communication platform", acronym="CENcomm")
 
-    assert found("CENcomm", Tool) == ["cen-communication-platform"]
-    assert found("CEN", Tool) == ["cen-communication-platform"]
+    assert found("CENcomm", Tool) == ["enforcement-communication-platform"]
+    assert found("CEN", Tool) == ["enforcement-communication-platform"]
     assert found("CEN network", Tool) == []
 
 
@@ -123,7 +131,7 @@ def test_search_puts_an_exact_acronym_first():
         description="How to send data to CEN, read CEN alerts and reuse CEN reports.",
         kind="guidance",
     )
-    factories.make_tool("CEN communication platform", acronym="CENcomm")
+    factories.make_tool("Enforcement communication platform", acronym="CENcomm")
     factories.make_tool("Customs Enforcement Network", acronym="CEN")
 
     assert found("CEN", Tool)[0] == "customs-enforcement-network"

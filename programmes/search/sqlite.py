@@ -1,0 +1,288 @@
+"""Search on SQLite (the embedded default): FTS5.
+
+Each searchable table has an FTS5 index over its text in every language, with
+the Porter stemmer and accents folded (`porter unicode61 remove_diacritics 2`),
+so "medicines" finds "medicine" and "medicament" finds "médicaments". The index
+reads its text from the table itself (external content) and is kept in step by
+triggers: every write, whatever path it takes (a form, a bulk `update()`, the
+loader, the shell), updates it inside the same transaction. `ensure_indexes()`
+creates what is missing after each `migrate` (a migration that rebuilds a table
+drops its triggers) and rebuilds an index in one statement when it does.
+
+Records rank by `bm25()` with weights per column; snippets come from `snippet()`.
+"""
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import FloatField, Q
+from django.db.models.expressions import RawSQL
+
+from .kinds import KINDS, WEIGHTS, columns
+
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+# bm25() weight of a column, by the weight of its field.
+COLUMN_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
+# What snippet() puts around a word found (see `corrections`).
+MARK_START, MARK_END = "\ue000", "\ue001"
+SNIPPET_TOKENS = 32
+
+
+def is_sqlite(using):
+    return connections[using].vendor == "sqlite"
+
+
+def _languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def index_columns(kind):
+    """(column, weight) of a kind's index: every language of its translated
+    fields, then the fields every language shares."""
+    found = []
+    for weight in WEIGHTS:
+        found += [
+            (column, weight)
+            for column in columns(kind.fields.get(weight, ()), _languages())
+        ]
+        found += [(column, weight) for column in kind.plain.get(weight, ())]
+    return found
+
+
+def index_name(model):
+    return f"{model._meta.db_table}_fts"
+
+
+def _quote(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _index_sql(kind):
+    table = kind.model._meta.db_table
+    names = ", ".join(_quote(column) for column, _weight in index_columns(kind))
+    return (
+        f"CREATE VIRTUAL TABLE {_quote(index_name(kind.model))} USING fts5("
+        f"{names}, content={_quote(table)}, content_rowid="
+        f"{_quote(kind.model._meta.pk.column)}, tokenize='{TOKENIZER}')"
+    )
+
+
+def _trigger_sql(kind):
+    """trigger name -> its CREATE statement: the index follows inserts, updates
+    and deletes of the table."""
+    table, index = kind.model._meta.db_table, index_name(kind.model)
+    pk = _quote(kind.model._meta.pk.column)
+    names = [column for column, _weight in index_columns(kind)]
+    listed = ", ".join(_quote(name) for name in names)
+
+    def values(row):
+        return ", ".join(f"{row}.{_quote(name)}" for name in names)
+
+    insert = (
+        f"INSERT INTO {_quote(index)}(rowid, {listed}) "
+        f"VALUES (new.{pk}, {values('new')});"
+    )
+    delete = (
+        f"INSERT INTO {_quote(index)}({_quote(index)}, rowid, {listed}) "
+        f"VALUES ('delete', old.{pk}, {values('old')});"
+    )
+    body = {"ai": ("INSERT", insert), "ad": ("DELETE", delete)}
+    body["au"] = ("UPDATE", delete + " " + insert)
+    return {
+        f"{index}_{suffix}": (
+            f"CREATE TRIGGER {_quote(f'{index}_{suffix}')} AFTER {event} ON "
+            f"{_quote(table)} BEGIN {statements} END"
+        )
+        for suffix, (event, statements) in body.items()
+    }
+
+
+def ensure_indexes(using="default"):
+    """Create the FTS5 indexes and their triggers where missing or out of date,
+    and rebuild (one statement per index) each one that was. Returns the names of
+    the indexes rebuilt."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return []
+    rebuilt = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master")
+        existing = dict(cursor.fetchall())
+        tables = connection.introspection.table_names(cursor)
+        for kind in KINDS:
+            if kind.model._meta.db_table not in tables:
+                continue
+            index, wanted = index_name(kind.model), _index_sql(kind)
+            triggers = _trigger_sql(kind)
+            stale = existing.get(index) != wanted or any(
+                existing.get(name) != sql for name, sql in triggers.items()
+            )
+            if not stale:
+                continue
+            for name in triggers:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {_quote(name)}")
+            cursor.execute(f"DROP TABLE IF EXISTS {_quote(index)}")
+            cursor.execute(wanted)
+            for sql in triggers.values():
+                cursor.execute(sql)
+            cursor.execute(
+                f"INSERT INTO {_quote(index)}({_quote(index)}) VALUES ('rebuild')"
+            )
+            rebuilt.append(index)
+    return rebuilt
+
+
+# The query --------------------------------------------------------------------------
+
+
+def _word(term, *, prefix=True):
+    # Words hold only letters, digits and hyphens (see `query`), so quoting makes
+    # each a plain string: never FTS5 syntax. A hyphenated word is a phrase.
+    quoted = f'"{term.text}"'
+    return quoted + "*" if prefix and term.prefix else quoted
+
+
+def expression(alternatives, column_names, *, prefix=True, phrase=False):
+    """An FTS5 query: any of `alternatives` (all words of one) in `column_names`."""
+    rendered = []
+    for alternative in alternatives:
+        if phrase:
+            words = '"' + " ".join(term.text for term in alternative.terms) + '"'
+        else:
+            words = " AND ".join(
+                _word(term, prefix=prefix) for term in alternative.terms
+            )
+        rendered.append(f"({words})")
+    columns_set = " ".join(_quote(name) for name in column_names)
+    return "{" + columns_set + "} : (" + " OR ".join(rendered) + ")"
+
+
+def searched_columns(kind, fields, plain, languages):
+    """The index columns of `fields` (translated) in `languages`, and `plain`."""
+    names = set(columns(fields, languages)) | set(plain)
+    return [column for column, _weight in index_columns(kind) if column in names]
+
+
+def _matching(kind, query):
+    index = _quote(index_name(kind.model))
+    return RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s", [query])
+
+
+def text_match(kind, alternatives, fields, plain, languages, **options):
+    """Records of `kind` with any of `alternatives` in those fields."""
+    names = searched_columns(kind, fields, plain, languages)
+    query = expression(alternatives, names, **options)
+    return Q(pk__in=_matching(kind, query))
+
+
+def relevance(kind, alternatives, languages):
+    """bm25() of `alternatives` over the reader's columns, higher is better (0
+    for a record without them)."""
+    plain = [name for names in kind.plain.values() for name in names]
+    names = searched_columns(kind, kind.translated_fields(), plain, languages)
+    query = expression(alternatives, names)
+    index = _quote(index_name(kind.model))
+    weights = ", ".join(str(COLUMN_WEIGHTS[w]) for _c, w in index_columns(kind))
+    table = _quote(kind.model._meta.db_table)
+    pk = _quote(kind.model._meta.pk.column)
+    return RawSQL(
+        f"COALESCE((SELECT -bm25({index}, {weights}) FROM {index} "
+        f"WHERE {index} MATCH %s AND rowid = {table}.{pk}), 0.0)",
+        [query],
+        output_field=FloatField(),
+    )
+
+
+def snippets(kind, pks, alternatives, fields, languages, marks, using):
+    """pk -> {field: snippet() of the field around `alternatives`, the matches
+    between `marks`}, in the first of the reader's languages where they match."""
+    if not pks or not fields:
+        return {}
+    start, end = marks
+    index = _quote(index_name(kind.model))
+    positions = {column: i for i, (column, _w) in enumerate(index_columns(kind))}
+    wanted = [
+        (field, f"{field}_{language}") for field in fields for language in languages
+    ]
+    calls = ", ".join(
+        f"snippet({index}, {positions[name]}, %s, %s, '…', {SNIPPET_TOKENS})"
+        for _field, name in wanted
+    )
+    every = [column for column, _weight in index_columns(kind)]
+    query = expression(alternatives, every, prefix=False)
+    placeholders = ", ".join("%s" for _pk in pks)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, {calls} FROM {index} WHERE {index} MATCH %s "
+            f"AND rowid IN ({placeholders})",
+            [start, end] * len(wanted) + [query, *pks],
+        )
+        rows = cursor.fetchall()
+    found = {}
+    for pk, *texts in rows:
+        shown = {}
+        for (field, _name), text in zip(wanted, texts, strict=True):
+            if field not in shown and text and start in text:
+                shown[field] = text
+        found[pk] = shown
+    return found
+
+
+# The index holds stems ("smuggl"): a misspelt word is compared with them as
+# such (see `spelling.closest`).
+STEMMED = True
+
+
+def _vocabularies(cursor, kinds):
+    """The `fts5vocab` table of each kind's index (temporary: per connection)."""
+    names = [(kind, f"{index_name(kind.model)}_terms") for kind in kinds]
+    cursor.execute("SELECT name FROM temp.sqlite_master WHERE type = 'table'")
+    existing = {name for (name,) in cursor.fetchall()}
+    for kind, name in names:
+        if name not in existing:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE temp.{_quote(name)} "
+                f"USING fts5vocab(main, {_quote(index_name(kind.model))}, 'col')"
+            )
+    return names
+
+
+def spelling_candidates(word, kinds, languages, using):
+    """(term, number of records) of the terms starting with `word`'s first
+    letter in the reader's columns, from each index's vocabulary (`fts5vocab`)."""
+    selects, params = [], []
+    with connections[using].cursor() as cursor:
+        for kind, vocab in _vocabularies(cursor, kinds):
+            names = searched_columns(kind, kind.translated_fields(), (), languages)
+            selects.append(
+                f"SELECT term, doc FROM temp.{_quote(vocab)} "
+                f"WHERE term >= %s AND term < %s "
+                f"AND col IN ({', '.join('%s' for _name in names)})"
+            )
+            params += [word[:1], word[:1] + "\U0010ffff", *names]
+        cursor.execute(
+            "SELECT term, SUM(doc) FROM (" + " UNION ALL ".join(selects) + ") "
+            "GROUP BY term",
+            params,
+        )
+        return cursor.fetchall()
+
+
+def surface_form(term, kinds, languages, using):
+    """A word as a record writes it in the reader's columns that the index holds
+    as `term`, or None."""
+    selects, params = [], []
+    for kind in kinds:
+        index = _quote(index_name(kind.model))
+        names = searched_columns(kind, kind.translated_fields(), (), languages)
+        columns_set = " ".join(_quote(name) for name in names)
+        selects.append(
+            f"SELECT * FROM (SELECT snippet({index}, -1, %s, %s, '', 1) "
+            f"FROM {index} WHERE {index} MATCH %s LIMIT 1)"
+        )
+        params += [MARK_START, MARK_END, "{" + columns_set + '} : "' + term + '"']
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        for (text,) in cursor.fetchall():
+            if MARK_START in text:
+                return text.split(MARK_START, 1)[1].split(MARK_END, 1)[0].lower()
+    return None
