@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "modeltranslation",
     "django_filters",
     "axes",
+    "simple_history",  # every change to catalogue content, restorable in the admin
     # Django.
     "django.contrib.admin",
     "django.contrib.auth",
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made each change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "risk_areas.slugs.SlugRenamedMiddleware",
     "cep_portal.middleware.DatabaseUnavailableMiddleware",

@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from risk_areas.admin import CatalogueRecordAdmin
+from risk_areas.history_admin import HistoryAdminMixin
 from risk_areas.models import RiskArea
 
 from .models import (
@@ -95,13 +98,30 @@ class EditorialAdmin(CatalogueRecordAdmin):
             record.publish(request.user)
         super().save_model(request, record, form, change)
 
+    def save_each(self, queryset, change, action):
+        """Apply `change` to each selected record and save it, so that each save is
+        recorded in the history, with the action as its reason, and keeps what
+        derives from the record up to date. Actions act on one page at most."""
+        selected = list(queryset.values_list("pk", flat=True))
+        records = queryset.model._default_manager.filter(pk__in=selected)
+        count = 0
+        # Saved in the default language, as the loader does, so that the
+        # untranslated columns keep the default text.
+        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+            reason = f"Admin action: {action.short_description}"
+            for record in records.select_for_update():
+                change(record)
+                record._change_reason = reason
+                record.save()
+                count += 1
+        return count
+
     @admin.action(description=_("Publish selected records"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.filter(publication_status=PublicationStatus.DRAFT).update(
-            publication_status=PublicationStatus.PUBLISHED,
-            published_at=timezone.now(),
-            published_by=request.user,
-            updated=timezone.now(),
+        count = self.save_each(
+            queryset.filter(publication_status=PublicationStatus.DRAFT),
+            lambda record: record.publish(request.user),
+            self.publish,
         )
         self.message_user(
             request,
@@ -113,9 +133,10 @@ class EditorialAdmin(CatalogueRecordAdmin):
         description=_("Return selected records to draft"), permissions=["change"]
     )
     def unpublish(self, request, queryset):
-        count = queryset.update(
-            publication_status=PublicationStatus.DRAFT, updated=timezone.now()
-        )
+        def to_draft(record):
+            record.publication_status = PublicationStatus.DRAFT
+
+        count = self.save_each(queryset, to_draft, self.unpublish)
         self.message_user(
             request,
             ngettext(
@@ -129,9 +150,10 @@ class EditorialAdmin(CatalogueRecordAdmin):
         description=_("Mark selected records as reviewed today"), permissions=["change"]
     )
     def mark_reviewed(self, request, queryset):
-        count = queryset.update(
-            last_reviewed=timezone.localdate(), updated=timezone.now()
-        )
+        def reviewed(record):
+            record.last_reviewed = timezone.localdate()
+
+        count = self.save_each(queryset, reviewed, self.mark_reviewed)
         self.message_user(
             request,
             ngettext(
@@ -252,7 +274,7 @@ class PartnerAdmin(CatalogueRecordAdmin):
 
 
 @admin.register(ProgrammeCoverage, ToolCoverage)
-class CoverageAdmin(admin.ModelAdmin):
+class CoverageAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """A programme's or a tool's coverage links, one row per risk area."""
 
     list_filter = ["level", "risk_area"]

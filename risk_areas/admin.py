@@ -3,12 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .edit_conflict import URL_FIELDS, EditConflictAdminMixin
+from .history_admin import HistoryAdminMixin
 from .models import CEPComponent, RiskArea, SlugHistory, Threat
 
 
-class CatalogueRecordAdmin(EditConflictAdminMixin, TranslationAdmin):
+class CatalogueRecordAdmin(HistoryAdminMixin, EditConflictAdminMixin, TranslationAdmin):
     """What every catalogue record's admin shares: languages side by side, a slug
-    filled from the name, timestamps shown, and no save over another editor's."""
+    filled from the name, timestamps shown, no save over another editor's, and
+    a History page whose versions can be restored."""
 
     formfield_overrides = URL_FIELDS
     prepopulated_fields = {"slug": ["name"]}

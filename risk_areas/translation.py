@@ -2,6 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
+from .history import track_history
 from .models import CEPComponent, RiskArea, Threat
 
 
@@ -18,3 +19,8 @@ class ThreatTranslationOptions(TranslationOptions):
 @register(CEPComponent)
 class CEPComponentTranslationOptions(TranslationOptions):
     fields = ["name", "summary", "description"]
+
+
+# After the translated columns exist, so that the history holds every language.
+for _model in (RiskArea, Threat, CEPComponent):
+    track_history(_model)

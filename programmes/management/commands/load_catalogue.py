@@ -6,6 +6,7 @@ from programmes.loader import (
     CatalogueError,
     load_catalogue,
 )
+from risk_areas.history import recorded_as
 
 
 class Command(BaseCommand):
@@ -61,8 +62,13 @@ class Command(BaseCommand):
 
         if not 0 <= wait <= 24 * 3600:
             raise CommandError("--wait takes a number of seconds from 0 to 86400.")
+        # Recorded with no user: the reason names the run.
+        sources = ", ".join(files) or "fixtures/ (" + ", ".join(BUNDLED_FIXTURES) + ")"
         try:
-            report = load_catalogue(files, dry_run=dry_run, wait=wait, on_wait=on_wait)
+            with recorded_as(f"Loaded from {sources} by load_catalogue"):
+                report = load_catalogue(
+                    files, dry_run=dry_run, wait=wait, on_wait=on_wait
+                )
         except CatalogueError as error:
             if verbosity >= 2:
                 for problem in error.problems:
