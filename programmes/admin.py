@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from risk_areas.admin import CatalogueRecordAdmin
+from risk_areas.admin import CatalogueRecordAdmin, EditorNotesAdminMixin
 from risk_areas.models import RiskArea
 
 from .models import (
@@ -64,7 +64,7 @@ EDITORIAL_FIELDSET = (
 )
 
 
-class EditorialAdmin(CatalogueRecordAdmin):
+class EditorialAdmin(EditorNotesAdminMixin, CatalogueRecordAdmin):
     """Publishing, review and preview shared by programmes and tools."""
 
     actions = ["publish", "unpublish", "mark_reviewed"]
@@ -245,7 +245,7 @@ class ToolAdmin(EditorialAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(CatalogueRecordAdmin):
+class PartnerAdmin(EditorNotesAdminMixin, CatalogueRecordAdmin):
     list_display = ["name", "acronym", "kind", "updated"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "description", "keywords"]

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from risk_areas.records import CatalogueRecord
+from risk_areas.records import CatalogueRecord, editor_notes_field
 from risk_areas.slugs import CatalogueQuerySet
 
 VIEW_RESTRICTED_PERMISSION = "programmes.view_restricted"
@@ -131,6 +131,7 @@ class EditorialModel(CatalogueRecord):
     additional_sources = models.TextField(
         _("additional sources"), blank=True, help_text=_("One URL per line.")
     )
+    editor_notes = editor_notes_field()
 
     class Meta:
         abstract = True

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from risk_areas.fulltext import with_documents
 from risk_areas.languages import translated
 from risk_areas.models import Threat
-from risk_areas.records import CatalogueRecord
+from risk_areas.records import CatalogueRecord, editor_notes_field
 
 from .editorial import (
     VIEW_RESTRICTED_PERMISSION,
@@ -65,6 +65,7 @@ class Partner(CatalogueRecord):
     description = models.TextField(_("description"), blank=True)
     keywords = models.TextField(_("keywords"), blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
+    editor_notes = editor_notes_field()
 
     class Meta:
         ordering = ["name"]

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from .records import CatalogueRecord
+from .records import CatalogueRecord, editor_notes_field
 from .slugs import CatalogueQuerySet, SlugHistory
 
 __all__ = ["CEPComponent", "RiskArea", "SlugHistory", "Threat"]
@@ -100,6 +100,7 @@ class CEPComponent(CatalogueRecord):
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
+    editor_notes = editor_notes_field()
 
     class Meta:
         ordering = ["order", "name"]
