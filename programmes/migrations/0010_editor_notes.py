@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0003_search_documents'),
+        ('programmes', '0005_years_in_range'),
     ]
 
     operations = [

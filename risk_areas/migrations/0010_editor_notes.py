@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('risk_areas', '0001_initial'),
+        ('risk_areas', '0002_http_links_only'),
     ]
 
     operations = [
