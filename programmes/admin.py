@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from risk_areas.admin import CatalogueRecordAdmin
+from risk_areas.admin import CatalogueRecordAdmin, EditorNotesAdminMixin
 from risk_areas.history_admin import HistoryAdminMixin
 from risk_areas.models import RiskArea
 
@@ -67,7 +67,7 @@ EDITORIAL_FIELDSET = (
 )
 
 
-class EditorialAdmin(CatalogueRecordAdmin):
+class EditorialAdmin(EditorNotesAdminMixin, CatalogueRecordAdmin):
     """Publishing, review and preview shared by programmes and tools."""
 
     actions = ["publish", "unpublish", "mark_reviewed"]
@@ -267,7 +267,7 @@ class ToolAdmin(EditorialAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(CatalogueRecordAdmin):
+class PartnerAdmin(EditorNotesAdminMixin, CatalogueRecordAdmin):
     list_display = ["name", "acronym", "kind", "updated"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "description", "keywords"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from risk_areas.links import validate_http_url, validate_http_url_lines
-from risk_areas.records import CatalogueRecord
+from risk_areas.records import CatalogueRecord, editor_notes_field
 from risk_areas.slugs import CatalogueQuerySet
 
 VIEW_RESTRICTED_PERMISSION = "programmes.view_restricted"
@@ -138,6 +138,7 @@ class EditorialModel(CatalogueRecord):
         validators=[validate_http_url_lines],
         help_text=_("One http:// or https:// address per line."),
     )
+    editor_notes = editor_notes_field()
 
     class Meta:
         abstract = True

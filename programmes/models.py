@@ -13,7 +13,7 @@ from risk_areas.fulltext import with_documents
 from risk_areas.languages import translated
 from risk_areas.links import validate_http_url
 from risk_areas.models import Threat
-from risk_areas.records import CatalogueRecord
+from risk_areas.records import CatalogueRecord, editor_notes_field
 
 from .editorial import (
     VIEW_RESTRICTED_PERMISSION,
@@ -72,6 +72,7 @@ class Partner(CatalogueRecord):
     website = models.URLField(
         _("website"), max_length=500, blank=True, validators=[validate_http_url]
     )
+    editor_notes = editor_notes_field()
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,26 @@ from .edit_conflict import URL_FIELDS, EditConflictAdminMixin
 from .history_admin import HistoryAdminMixin
 from .models import CEPComponent, RiskArea, SlugHistory, Threat
 
+EDITOR_NOTES_FIELDSET = (
+    _("Editor notes"),
+    {"classes": ["collapse"], "fields": ["editor_notes"]},
+)
+
+
+class EditorNotesAdminMixin:
+    """Shows a record's editor notes last, in a collapsed fieldset of their own."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": _without_notes(options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [*fieldsets, EDITOR_NOTES_FIELDSET]
+
+
+def _without_notes(fields):
+    return [field for field in fields if field != "editor_notes"]
+
 
 class CatalogueRecordAdmin(HistoryAdminMixin, EditConflictAdminMixin, TranslationAdmin):
     """What every catalogue record's admin shares: languages side by side, a slug
@@ -43,7 +63,7 @@ class ThreatAdmin(CatalogueRecordAdmin):
 
 
 @admin.register(CEPComponent)
-class CEPComponentAdmin(CatalogueRecordAdmin):
+class CEPComponentAdmin(EditorNotesAdminMixin, CatalogueRecordAdmin):
     list_display = ["name", "order", "updated"]
     list_editable = ["order"]
     search_fields = ["name", "summary", "description"]

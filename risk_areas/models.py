@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .links import validate_http_url
-from .records import CatalogueRecord
+from .records import CatalogueRecord, editor_notes_field
 from .slugs import CatalogueQuerySet, SlugHistory
 
 __all__ = ["CEPComponent", "RiskArea", "SlugHistory", "Threat"]
@@ -105,6 +105,7 @@ class CEPComponent(CatalogueRecord):
     source_url = models.URLField(
         _("source"), max_length=500, blank=True, validators=[validate_http_url]
     )
+    editor_notes = editor_notes_field()
 
     class Meta:
         ordering = ["order", "name"]

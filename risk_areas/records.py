@@ -5,7 +5,9 @@ id) and its address; a renamed record remembers its old slugs (`slugs`), and
 every record keeps when it was created and last changed (`timestamps`).
 """
 
+from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .slugs import CatalogueQuerySet, SlugHistoryMixin
 from .timestamps import TimeStampedModel
@@ -29,3 +31,21 @@ class CatalogueRecord(SlugHistoryMixin, TimeStampedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+
+def editor_notes_field():
+    """Notes for editors about a record's sources: conflicting dates, copies, gaps.
+
+    Plain text in one language, shown only in the admin: the public site, its
+    downloads, feeds and search never read it, so readers get the facts and editors
+    keep the reasons behind them.
+    """
+    return models.TextField(
+        _("editor notes"),
+        blank=True,
+        help_text=_(
+            "For editors only: what the sources disagree on or leave out, and why "
+            "the record says what it says. Never shown on the public site, in "
+            "downloads or in feeds."
+        ),
+    )
