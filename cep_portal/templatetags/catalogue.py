@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -34,10 +35,45 @@ def fallback_lang(context, record, *fields):
     screen reader pronounce the fallback text as English on a French page, and
     keeps its punctuation in place on an Arabic (right-to-left) page.
     """
-    language = context.get("LANGUAGE_CODE")
-    if any(shows_english(record, field, language) for field in fields):
+    return english_marks(record, fields, context.get("LANGUAGE_CODE"))
+
+
+def english_marks(record, fields, language=None):
+    """` lang="en" dir="ltr"` if `record` shows one of `fields` in English, else ""."""
+    if record is not None and any(
+        shows_english(record, field, language) for field in fields
+    ):
         return mark_safe(f' lang="{default_language()}" dir="ltr"')
     return ""
+
+
+@register.filter
+def lang_text(record, field):
+    """`{{ programme|lang_text:"name" }}`: the field's text, escaped, and in
+    `<span lang="en" dir="ltr">` when it is shown in English.
+
+    For text that shares its element with other text: a chip's name beside its
+    risk area, a name inside a translated sentence (`{% blocktranslate with
+    name=programme|lang_text:"name" %}`). Where the text has an element of its
+    own, `{% fallback_lang %}` marks that element instead.
+    """
+    if record is None:
+        return ""
+    text = conditional_escape(getattr(record, field, "") or "")
+    if marks := english_marks(record, [field]):
+        return format_html("<span{}>{}</span>", marks, text)
+    return text
+
+
+@register.filter
+def short_name(record):
+    """`{{ programme|short_name }}`: the acronym (left to right, as a code is on a
+    right-to-left page), else the name marked as `lang_text` marks it."""
+    if record is None:
+        return ""
+    if acronym := getattr(record, "acronym", ""):
+        return format_html('<span dir="ltr">{}</span>', acronym)
+    return lang_text(record, "name")
 
 
 # "3 tools", said once for every page: the number stands alone or in <strong>.
