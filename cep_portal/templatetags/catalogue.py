@@ -1,15 +1,22 @@
 """Template helpers: text shown in English where a translation is missing, the
 catalogue's count phrases, a record's keywords and source links."""
 
+from html import unescape
 from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, ngettext_lazy
+from modeltranslation.utils import build_localized_fieldname
 
-from risk_areas.languages import default_language, shows_english, translated_fields
+from risk_areas.languages import (
+    current_language,
+    default_language,
+    shows_english,
+    translated_fields,
+)
 
 register = template.Library()
 
@@ -74,6 +81,35 @@ def short_name(record):
     if acronym := getattr(record, "acronym", ""):
         return format_html('<span dir="ltr">{}</span>', acronym)
     return lang_text(record, "name")
+
+
+def _words(text):
+    """The words of `text` (HTML or plain), without marks, ellipses or spacing."""
+    return " ".join(unescape(strip_tags(str(text or ""))).replace("…", " ").split())
+
+
+@register.simple_tag(takes_context=True)
+def snippet_lang(context, snippet):
+    """` lang="en" dir="ltr"` on a search result's snippet written in English.
+
+    The snippet quotes one field of `snippet.source`: in English where the record
+    has no text in the reader's language, and also where the searched words are in
+    its English text only (SQLite quotes the first of the reader's languages where
+    the words match), so its words are compared with both texts.
+    """
+    record, field = snippet.source, snippet.field
+    if record is None or field not in translated_fields(record):
+        return ""
+    language = current_language(context.get("LANGUAGE_CODE"))
+    english = default_language()
+    words = _words(snippet.text)
+    if language != english and words:
+        own = _words(getattr(record, build_localized_fieldname(field, language), ""))
+        if words not in own and words in _words(
+            getattr(record, build_localized_fieldname(field, english), "")
+        ):
+            return mark_safe(f' lang="{english}" dir="ltr"')
+    return english_marks(record, [field], language)
 
 
 # "3 tools", said once for every page: the number stands alone or in <strong>.

@@ -12,7 +12,9 @@ import re
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
+from programmes.search.results import Snippet
 from tests import factories
 from tests.html import parse_html
 from tests.multilingual import PAGES, build_catalogue, page_url
@@ -260,7 +262,16 @@ def test_source_addresses_are_left_to_right_and_not_translated(client, catalogue
     ] == [("wcoomd.org", "ltr"), ("/fr/media/newsroom/2017/archeo.aspx", "ltr")]
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[page[0] for page in PAGES])
+# The search in Arabic words: an English word would find English text, rightly marked.
+ARABIC_PAGES = [
+    (label, name, key, "q=%D8%A7%D9%84%D9%83%D9%88%D9%83%D8%A7%D9%8A%D9%8A%D9%86")
+    if label == "search"
+    else (label, name, key, query)
+    for label, name, key, query in PAGES
+]
+
+
+@pytest.mark.parametrize("page", ARABIC_PAGES, ids=[page[0] for page in PAGES])
 def test_translated_text_on_arabic_pages_carries_no_english_marks(client, page):
     catalogue = build_catalogue()
     url = page_url(catalogue, page, "ar")
@@ -335,3 +346,39 @@ def test_marked_name_inside_a_translated_sentence_keeps_the_sentence_arabic(
     heading = parse_html(html).find("h2", id="about-title")
     assert heading.attrs.get("lang") is None
     assert heading.find("span", lang="en").text() == "Zephyr Cultural Heritage"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # Words found in the English keywords only: quoted from the English text.
+        ("<mark>cocaine</mark> powder, crack …", "ar", ' lang="en" dir="ltr"'),
+        ("… <mark>cocaine</mark> powder", "fr", ' lang="en" dir="ltr"'),
+        # Quoted from the reader's own text.
+        ("<mark>كوكايين</mark>", "ar", ""),
+        ("<mark>cocaïne</mark>", "fr", ""),
+        # An English reader reads English.
+        ("<mark>cocaine</mark> powder", "en", ""),
+    ],
+)
+def test_snippet_lang_marks_a_snippet_quoting_the_english_text(
+    text, language, expected
+):
+    programme = factories.make_programme(
+        "Drugs Programme",
+        keywords="cocaine powder, crack",
+        keywords_fr="cocaïne",
+        keywords_ar="كوكايين",
+    )
+    snippet = Snippet(mark_safe(text), "Keywords", programme, "keywords")
+
+    assert render("{% snippet_lang s %}", language, s=snippet) == expected
+
+
+def test_snippet_lang_follows_the_fallback_where_the_reader_has_no_text():
+    programme = factories.make_programme("Drugs Programme", summary="Stops drugs.")
+    shown = Snippet(mark_safe("Stops <mark>drugs</mark>."), "", programme, "summary")
+    nothing = Snippet()
+
+    assert render("{% snippet_lang s %}", "ar", s=shown) == ' lang="en" dir="ltr"'
+    assert render("[{% snippet_lang s %}]", "ar", s=nothing) == "[]"
