@@ -1,6 +1,7 @@
 """Template helpers: text shown in English where a translation is missing, the
 catalogue's count phrases, a record's keywords and source links."""
 
+import unicodedata
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -8,7 +9,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import get_language_info, gettext_lazy, ngettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 
 from risk_areas.languages import (
@@ -46,18 +47,34 @@ def fallback_lang(context, record, *fields):
 
 
 def english_marks(record, fields, language=None):
-    """` lang="en" dir="ltr"` if `record` shows one of `fields` in English, else ""."""
-    if record is not None and any(
-        shows_english(record, field, language) for field in fields
-    ):
+    """` lang="en" dir="ltr"` if `record` shows one of `fields` in English.
+
+    On a right-to-left page, text of the reader's own in Latin letters only (a
+    name such as "CLiKC!" kept as it is in Arabic) gets ` dir="ltr"`, so its
+    punctuation stays where it was written. Else "".
+    """
+    if record is None:
+        return ""
+    if any(shows_english(record, field, language) for field in fields):
         return mark_safe(f' lang="{default_language()}" dir="ltr"')
+    if get_language_info(current_language(language))["bidi"] and any(
+        _left_to_right_only(getattr(record, field, "")) for field in fields
+    ):
+        return mark_safe(' dir="ltr"')
     return ""
+
+
+def _left_to_right_only(text):
+    """True when `text` has left-to-right letters and no right-to-left ones."""
+    kinds = {unicodedata.bidirectional(char) for char in str(text or "")}
+    return "L" in kinds and not kinds & {"R", "AL"}
 
 
 @register.filter
 def lang_text(record, field):
     """`{{ programme|lang_text:"name" }}`: the field's text, escaped, and in
-    `<span lang="en" dir="ltr">` when it is shown in English.
+    `<span lang="en" dir="ltr">` when it is shown in English (in `<span
+    dir="ltr">` when it is in Latin letters only on a right-to-left page).
 
     For text that shares its element with other text: a chip's name beside its
     risk area, a name inside a translated sentence (`{% blocktranslate with

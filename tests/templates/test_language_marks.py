@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from programmes.search.results import Snippet
 from tests import factories
 from tests.html import parse_html
-from tests.multilingual import PAGES, build_catalogue, page_url
+from tests.multilingual import PAGES, build_catalogue, page_url, url_in
 
 pytestmark = pytest.mark.django_db
 
@@ -312,6 +312,38 @@ def test_lang_text_wraps_only_text_shown_in_english(language, expected):
     )
 
     assert render('{{ p|lang_text:"name" }}', language, p=programme) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ar", '<span dir="ltr">CLiKC!</span>'), ("fr", "CLiKC!"), ("en", "CLiKC!")],
+)
+def test_lang_text_sets_latin_only_text_left_to_right_on_arabic_pages(
+    language, expected
+):
+    tool = factories.make_tool("CLiKC!", name_fr="CLiKC!", name_ar="CLiKC!")
+
+    assert render('{{ t|lang_text:"name" }}', language, t=tool) == expected
+
+
+def test_latin_only_name_in_an_arabic_list_reads_left_to_right_without_english_mark(
+    client, catalogue
+):
+    factories.make_tool("CLiKC!", slug="clikc", name_ar="CLiKC!")
+    guide = catalogue["guide"]  # "دليل التقييم" in Arabic
+
+    html = client.get(url_in("ar", "programmes:tool-list")).content.decode()
+
+    tree = parse_html(html)
+    latin = tree.find(
+        "a", href=url_in("ar", "programmes:tool-detail", {"slug": "clikc"})
+    )
+    arabic = tree.find(
+        "a", href=url_in("ar", "programmes:tool-detail", {"slug": guide.slug})
+    )
+    assert (latin.text(), arabic.text()) == ("CLiKC!", "دليل التقييم")
+    assert (latin.attrs.get("dir"), latin.attrs.get("lang")) == ("ltr", None)
+    assert (arabic.attrs.get("dir"), arabic.attrs.get("lang")) == (None, None)
 
 
 def test_lang_text_of_a_missing_record_or_empty_field_is_empty():
