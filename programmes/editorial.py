@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from risk_areas.links import validate_http_url, validate_http_url_lines
 from risk_areas.records import CatalogueRecord
 from risk_areas.slugs import CatalogueQuerySet
 
@@ -126,10 +127,16 @@ class EditorialModel(CatalogueRecord):
         help_text=_("When an editor last checked this record against its sources."),
     )
     source_url = models.URLField(
-        _("source"), max_length=500, help_text=_("The page the facts come from.")
+        _("source"),
+        max_length=500,
+        validators=[validate_http_url],
+        help_text=_("The page the facts come from."),
     )
     additional_sources = models.TextField(
-        _("additional sources"), blank=True, help_text=_("One URL per line.")
+        _("additional sources"),
+        blank=True,
+        validators=[validate_http_url_lines],
+        help_text=_("One http:// or https:// address per line."),
     )
 
     class Meta:

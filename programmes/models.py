@@ -4,12 +4,14 @@ What a reader may see is decided in one place, `programmes.editorial`: every
 view, count, link, export and feed starts from `visible_to(user)`.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from risk_areas.fulltext import with_documents
 from risk_areas.languages import translated
+from risk_areas.links import validate_http_url
 from risk_areas.models import Threat
 from risk_areas.records import CatalogueRecord
 
@@ -40,6 +42,9 @@ __all__ = [
     "with_record_counts",
 ]
 
+# A year a programme or tool started or ended: the WCO's work, not a typo.
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
+
 
 class Partner(CatalogueRecord):
     """An organisation the WCO works with, such as UNODC or INTERPOL."""
@@ -64,7 +69,9 @@ class Partner(CatalogueRecord):
     )
     description = models.TextField(_("description"), blank=True)
     keywords = models.TextField(_("keywords"), blank=True)
-    website = models.URLField(_("website"), max_length=500, blank=True)
+    website = models.URLField(
+        _("website"), max_length=500, blank=True, validators=[validate_http_url]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -128,10 +135,14 @@ class Programme(EditorialModel):
         help_text=_("Comma-separated words staff search with: synonyms, old names."),
     )
     start_year = models.PositiveSmallIntegerField(
-        _("start year"), null=True, blank=True
+        _("start year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     end_year = models.PositiveSmallIntegerField(
-        _("end year"), null=True, blank=True, help_text=_("Leave empty while it runs.")
+        _("end year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Leave empty while it runs."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.ACTIVE
@@ -252,7 +263,7 @@ class Tool(EditorialModel):
         ),
     )
     start_year = models.PositiveSmallIntegerField(
-        _("start year"), null=True, blank=True
+        _("start year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     risk_areas = models.ManyToManyField(
         "risk_areas.RiskArea",

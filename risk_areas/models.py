@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from .links import validate_http_url
 from .records import CatalogueRecord
 from .slugs import CatalogueQuerySet, SlugHistory
 
@@ -39,7 +40,9 @@ class RiskArea(CatalogueRecord):
             "Comma-separated words staff search with: synonyms, goods, acronyms."
         ),
     )
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = models.URLField(
+        _("source"), max_length=500, blank=True, validators=[validate_http_url]
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -99,7 +102,9 @@ class CEPComponent(CatalogueRecord):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = models.URLField(
+        _("source"), max_length=500, blank=True, validators=[validate_http_url]
+    )
 
     class Meta:
         ordering = ["order", "name"]

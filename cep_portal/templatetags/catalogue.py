@@ -18,6 +18,7 @@ from risk_areas.languages import (
     shows_english,
     translated_fields,
 )
+from risk_areas.links import is_http_url
 
 register = template.Library()
 
@@ -210,10 +211,24 @@ def keyword_list(text):
 
 
 @register.filter
+def http_url(value):
+    """`value` if it is an absolute http(s) address, else "": safe in an `href`.
+
+    The fields are validated on the way in; this is the check on the way out, so
+    a row saved before the validation existed never becomes a live link.
+    """
+    return value if is_http_url(value) else ""
+
+
+@register.filter
 def source_links(record):
-    """A record's source URLs, each with a short label: the host and the path."""
+    """A record's source URLs, each with a short label: the host and the path.
+
+    Only absolute http(s) addresses are given (see `http_url`): anything else in
+    the sources is left out rather than linked.
+    """
     links = []
-    for url in record.sources:
+    for url in filter(is_http_url, record.sources):
         parts = urlsplit(url)
         host = parts.netloc.removeprefix("www.")
         links.append({"url": url, "host": host or url, "path": parts.path.rstrip("/")})

@@ -9,7 +9,9 @@ fields it lists are set (many-to-many fields to exactly the listed records), the
 others keep their value (or the default on a new record), the timestamps the code
 keeps are ignored, and no row is deleted. Each record is checked with `full_clean()`
 and its model's constraints and saved only if it changed, all in one transaction
-that any problem rolls back.
+that any problem rolls back, and that holds the load lock (`lock`) so that loads
+run one at a time. Renamed records' old slugs (`slugs`) are loaded last.
+`dump.dump_catalogue()` writes the whole catalogue in the same format.
 """
 
 import json
@@ -19,11 +21,14 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers import base
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.utils import translation
 from modeltranslation.settings import DEFAULT_LANGUAGE
 
+from risk_areas.models import SlugHistory
+
 from .checks import check_record, read_file, validate
+from .lock import DEFAULT_WAIT, CatalogueBusy, is_busy, lock_catalogue
 from .records import (
     CATALOGUE_MODELS,
     CREATED,
@@ -34,10 +39,13 @@ from .records import (
     Record,
     describe,
 )
+from .slugs import load_old_slug
 
 __all__ = [
     "BUNDLED_FIXTURES",
     "CATALOGUE_MODELS",
+    "DEFAULT_WAIT",
+    "CatalogueBusy",
     "CatalogueError",
     "LoadReport",
     "catalogue_files",
@@ -69,17 +77,30 @@ def catalogue_files(names=()):
     return files
 
 
-def load_catalogue(names=(), *, dry_run=False):
-    """Load catalogue files (see the module docstring); raise CatalogueError if bad."""
+def load_catalogue(names=(), *, dry_run=False, wait=DEFAULT_WAIT, on_wait=None):
+    """Load catalogue files (see the module docstring); raise CatalogueError if bad.
+
+    One load at a time: a second waits up to `wait` seconds for the first to
+    finish (calling `on_wait()` when it starts waiting), then loads; after that
+    it raises CatalogueBusy. See `lock`.
+    """
     loader = _Loader()
-    # Saved in the default language, so that the untranslated column
-    # modeltranslation keeps (e.g. `name`) holds the default text.
-    with translation.override(DEFAULT_LANGUAGE), transaction.atomic():
-        problems = loader.run(catalogue_files(names))
-        if problems:
-            raise CatalogueError(problems)
-        if dry_run:
-            transaction.set_rollback(True)
+    files = catalogue_files(names)
+    try:
+        # Saved in the default language, so that the untranslated column
+        # modeltranslation keeps (e.g. `name`) holds the default text.
+        with translation.override(DEFAULT_LANGUAGE), transaction.atomic():
+            lock_catalogue(wait, on_wait)
+            problems = loader.run(files)
+            if problems:
+                raise CatalogueError(problems)
+            if dry_run:
+                transaction.set_rollback(True)
+    except OperationalError as error:
+        # The transaction itself could not start (SQLite's immediate mode).
+        if not is_busy(error):
+            raise
+        raise CatalogueBusy(wait) from None
     return LoadReport(loader.records, dry_run=dry_run)
 
 
@@ -99,7 +120,7 @@ class _Loader:
             for index, item in enumerate(items, start=1):
                 self.records.append(Record(name, (number, index), item))
                 check_record(self.records[-1])
-        waiting = [record for record in self.records if not record.problems]
+        waiting = [record for record in self.records if self.ready(record)]
         self.in_input = {(r.model, r.fields.get("slug")) for r in waiting}
         while waiting:
             still_waiting = [record for record in waiting if not self.load(record)]
@@ -108,9 +129,18 @@ class _Loader:
                     self.explain(record)
                 break
             waiting = still_waiting
+        # Old slugs last: they name records of the files, now saved.
+        seen = {}
+        for record in self.records:
+            if not record.problems and record.model is SlugHistory:
+                load_old_slug(record, seen)
         for record in self.records:
             problems += [(record.position, line) for line in record.problems.values()]
         return [line for _position, line in sorted(problems)]
+
+    def ready(self, record):
+        """Whether a record passed the checks and is loaded with the deserializer."""
+        return not record.problems and record.model is not SlugHistory
 
     def load(self, record):
         """Check and save one record; False while records it links to are missing."""

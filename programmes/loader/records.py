@@ -1,11 +1,12 @@
 """One record of a catalogue file, what loading it did, and the load's report."""
 
+import json
 from dataclasses import dataclass, field
 
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
 
-from risk_areas.models import CEPComponent, RiskArea, Threat
+from risk_areas.models import CEPComponent, RiskArea, SlugHistory, Threat
 
 from ..models import Partner, Programme, ProgrammeCoverage, Tool, ToolCoverage
 
@@ -14,6 +15,9 @@ CATALOGUE_MODELS = [RiskArea, Threat, CEPComponent, Partner, Programme, Tool]
 CATALOGUE_MODELS += [ProgrammeCoverage, ToolCoverage]
 STATUSES = CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 MODELS = {model._meta.label_lower: model for model in CATALOGUE_MODELS}
+# A renamed record's old slug, named by the record's natural key (see slugs.py).
+SLUG_HISTORY = SlugHistory._meta.label_lower
+MODELS[SLUG_HISTORY] = SlugHistory
 
 
 class CatalogueError(Exception):
@@ -94,7 +98,7 @@ class LoadReport:
                 if record.status == UPDATED:
                     line += ": " + ", ".join(record.changed)
                 lines.append(line)
-        for model in CATALOGUE_MODELS:
+        for model in MODELS.values():
             records = [record for record in self.records if record.model is model]
             if records:
                 lines.append(f"{model._meta.label_lower}: {_counts(records)}")
@@ -115,9 +119,17 @@ def is_natural_key(value):
 def _key_text(fields):
     """How messages name a record: its slug, or the links its natural key is made of."""
     if fields.get("slug"):
-        return f'slug "{fields["slug"]}"'
+        return f"slug {_quoted(fields['slug'])}"
     keys = [(name, value) for name, value in fields.items() if is_natural_key(value)]
-    return ", ".join(f'{name} "{"/".join(value)}"' for name, value in keys)
+    return ", ".join(f"{name} {_quoted('/'.join(value))}" for name, value in keys)
+
+
+def _quoted(value):
+    """`value` in double quotes, control characters escaped, cut short if long."""
+    if not isinstance(value, str):
+        return "(not text)"
+    short = value if len(value) <= 80 else f"{value[:77]}..."
+    return json.dumps(short, ensure_ascii=False)
 
 
 def describe(obj):

@@ -1,6 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.loader import BUNDLED_FIXTURES, CatalogueError, load_catalogue
+from programmes.loader import (
+    BUNDLED_FIXTURES,
+    DEFAULT_WAIT,
+    CatalogueError,
+    load_catalogue,
+)
 
 
 class Command(BaseCommand):
@@ -18,7 +23,8 @@ class Command(BaseCommand):
         "the fields it lists: many-to-many fields are set to exactly the listed "
         "records. Fields it does not list keep their current value (a new record gets "
         "the model default). Records missing from the files are never deleted. "
-        "Running it twice changes nothing the second time."
+        "Running it twice changes nothing the second time. One load runs at a "
+        "time: a second waits for the first to finish (see --wait), then loads."
     )
 
     def add_arguments(self, parser):
@@ -36,10 +42,27 @@ class Command(BaseCommand):
             help="Check everything and list the records that would be created or "
             "updated (with the changed fields), then write nothing.",
         )
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=DEFAULT_WAIT,
+            metavar="SECONDS",
+            help="How long to wait for another load that is running to finish "
+            f"before giving up, writing nothing (default {DEFAULT_WAIT}; 0 gives up "
+            "at once).",
+        )
 
-    def handle(self, *args, files, dry_run, verbosity, **options):
+    def handle(self, *args, files, dry_run, wait, verbosity, **options):
+        def on_wait():
+            self.stderr.write(
+                f"Another load_catalogue run is writing the catalogue: waiting up "
+                f"to {wait:g} s for it to finish."
+            )
+
+        if not 0 <= wait <= 24 * 3600:
+            raise CommandError("--wait takes a number of seconds from 0 to 86400.")
         try:
-            report = load_catalogue(files, dry_run=dry_run)
+            report = load_catalogue(files, dry_run=dry_run, wait=wait, on_wait=on_wait)
         except CatalogueError as error:
             if verbosity >= 2:
                 for problem in error.problems:
