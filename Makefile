@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 EXTRAS ?= dev
 
-.PHONY: run test install migrate catalogue roles admin static serve lint format check messages ci
+.PHONY: run test install migrate catalogue roles admin static serve lint format check messages ci bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CEP Portal needs Python 3.11 or newer (found " + sys.version.split()[0] + ").")'
@@ -72,3 +72,10 @@ messages: install
 
 ci:
 	bash .ci/run
+
+# Relevance and latency of search on SQLite and PostgreSQL (docs/benchmarks.md); misses
+# in the relevance set do not stop the latency run. BENCH_ARGS goes to bench/search.py,
+# e.g. BENCH_ARGS="--sizes 1000,10000 --sqlite-only".
+bench: install
+	-$(BIN)/python bench/relevance.py
+	$(BIN)/python bench/search.py $(BENCH_ARGS)

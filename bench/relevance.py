@@ -1,12 +1,19 @@
-"""Print how often search puts the expected record in the top three, per database.
+"""Print how often search puts the expected records in the top three, per database.
 
     .venv/bin/python bench/relevance.py                  # SQLite, and PostgreSQL
     .venv/bin/python bench/relevance.py --postgres URL   # the server to use
+    .venv/bin/python bench/relevance.py --sqlite-only    # leave PostgreSQL out
     .venv/bin/python bench/relevance.py --verbose        # list the misses
 
 Each database gets a throwaway copy (SQLite in memory, a test_ database on the
 PostgreSQL server), migrated and loaded with the bundled catalogue, then the
-queries of tests/programmes/search/relevance_queries.json run as an anonymous reader.
+queries of tests/programmes/search/relevance_queries.json run through the search
+page's `search_all()` as an anonymous reader, each in its interface language.
+
+Per database it prints the share of queries with every expected record among the
+first three of its kind, the share of expected records found there, and how many
+queries found nothing at all (the zero-result count). It exits with 2 when any
+expected record is missed or any query finds nothing.
 """
 
 import argparse
@@ -39,14 +46,16 @@ def run_backend(verbose):
     try:
         test_relevance.load_catalogue()
         cases = test_relevance.load_cases()
-        passed, checks, failures = test_relevance.evaluate(cases)
-        print(test_relevance.summary(passed, checks, len(cases)))
+        evaluation = test_relevance.evaluate(cases)
+        print(evaluation.summary())
         if verbose:
-            for failure in failures:
+            for failure in evaluation.failures:
                 print(f"  miss: {failure}")
+            for query in evaluation.empty:
+                print(f"  nothing found: {query!r}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    return 0 if not failures else 2
+    return 2 if evaluation.failures or evaluation.empty else 0
 
 
 def postgres_reachable(url):
@@ -66,7 +75,12 @@ def postgres_reachable(url):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"))
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument(
+        "--sqlite-only", action="store_true", help="leave PostgreSQL out"
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="list the misses and empty queries"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -74,10 +88,11 @@ def main():
 
     backends = [("sqlite", "sqlite:///:memory:")]
     postgres = args.postgres or DEFAULT_POSTGRES
-    if postgres_reachable(postgres):
-        backends.append(("postgresql", postgres))
-    else:
-        print(f"postgresql: not reachable at {postgres}, skipped")
+    if not args.sqlite_only:
+        if postgres_reachable(postgres):
+            backends.append(("postgresql", postgres))
+        else:
+            print(f"postgresql: not reachable at {postgres}, skipped")
     status = 0
     for _name, url in backends:
         command = [sys.executable, __file__, "--child"]

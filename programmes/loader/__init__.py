@@ -28,7 +28,13 @@ from modeltranslation.settings import DEFAULT_LANGUAGE
 from risk_areas.models import SlugHistory
 
 from .checks import check_record, read_file, validate
-from .lock import DEFAULT_WAIT, CatalogueBusy, is_busy, lock_catalogue
+from .lock import (
+    DEFAULT_WAIT,
+    CatalogueBusy,
+    is_busy,
+    lock_catalogue,
+    wait_for_writer,
+)
 from .records import (
     CATALOGUE_MODELS,
     CREATED,
@@ -86,6 +92,8 @@ def load_catalogue(names=(), *, dry_run=False, wait=DEFAULT_WAIT, on_wait=None):
     """
     loader = _Loader()
     files = catalogue_files(names)
+    if not wait_for_writer(wait, on_wait):
+        raise CatalogueBusy(wait)
     try:
         # Saved in the default language, so that the untranslated column
         # modeltranslation keeps (e.g. `name`) holds the default text.

@@ -51,6 +51,38 @@ def lock_catalogue(wait=DEFAULT_WAIT, on_wait=None):
         raise CatalogueBusy(wait)
 
 
+def wait_for_writer(wait=DEFAULT_WAIT, on_wait=None):
+    """On SQLite, before the load's transaction begins: wait up to `wait` seconds
+    (calling `on_wait()` first) for another connection's write to end. With
+    immediate transactions (see the settings) `BEGIN` itself takes the write
+    lock, and would otherwise wait the connection's busy timeout instead.
+    Returns False when the wait was in vain."""
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return True
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (before,) = cursor.fetchone()
+        try:
+            for timeout in (0, wait):
+                cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                    cursor.execute("ROLLBACK")
+                    return True
+                except OperationalError as error:
+                    if not is_busy(error):
+                        raise
+                if timeout == 0 and on_wait and wait > 0:
+                    on_wait()
+                if wait <= 0:
+                    break
+            return False
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
 def is_busy(error):
     """Whether a database error says a lock was not granted in time."""
     text = str(error).lower()
