@@ -1,14 +1,23 @@
 """Template helpers: text shown in English where a translation is missing, the
 catalogue's count phrases, a record's keywords and source links."""
 
+import unicodedata
+from html import unescape
 from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import get_language_info, gettext_lazy, ngettext_lazy
+from modeltranslation.utils import build_localized_fieldname
 
-from risk_areas.languages import default_language, shows_english, translated_fields
+from risk_areas.languages import (
+    current_language,
+    default_language,
+    shows_english,
+    translated_fields,
+)
 from risk_areas.links import is_http_url
 
 register = template.Library()
@@ -35,10 +44,90 @@ def fallback_lang(context, record, *fields):
     screen reader pronounce the fallback text as English on a French page, and
     keeps its punctuation in place on an Arabic (right-to-left) page.
     """
-    language = context.get("LANGUAGE_CODE")
+    return english_marks(record, fields, context.get("LANGUAGE_CODE"))
+
+
+def english_marks(record, fields, language=None):
+    """` lang="en" dir="ltr"` if `record` shows one of `fields` in English.
+
+    On a right-to-left page, text of the reader's own in Latin letters only (a
+    name such as "CLiKC!" kept as it is in Arabic) gets ` dir="ltr"`, so its
+    punctuation stays where it was written. Else "".
+    """
+    if record is None:
+        return ""
     if any(shows_english(record, field, language) for field in fields):
         return mark_safe(f' lang="{default_language()}" dir="ltr"')
+    if get_language_info(current_language(language))["bidi"] and any(
+        _left_to_right_only(getattr(record, field, "")) for field in fields
+    ):
+        return mark_safe(' dir="ltr"')
     return ""
+
+
+def _left_to_right_only(text):
+    """True when `text` has left-to-right letters and no right-to-left ones."""
+    kinds = {unicodedata.bidirectional(char) for char in str(text or "")}
+    return "L" in kinds and not kinds & {"R", "AL"}
+
+
+@register.filter
+def lang_text(record, field):
+    """`{{ programme|lang_text:"name" }}`: the field's text, escaped, and in
+    `<span lang="en" dir="ltr">` when it is shown in English (in `<span
+    dir="ltr">` when it is in Latin letters only on a right-to-left page).
+
+    For text that shares its element with other text: a chip's name beside its
+    risk area, a name inside a translated sentence (`{% blocktranslate with
+    name=programme|lang_text:"name" %}`). Where the text has an element of its
+    own, `{% fallback_lang %}` marks that element instead.
+    """
+    if record is None:
+        return ""
+    text = conditional_escape(getattr(record, field, "") or "")
+    if marks := english_marks(record, [field]):
+        return format_html("<span{}>{}</span>", marks, text)
+    return text
+
+
+@register.filter
+def short_name(record):
+    """`{{ programme|short_name }}`: the acronym (left to right, as a code is on a
+    right-to-left page), else the name marked as `lang_text` marks it."""
+    if record is None:
+        return ""
+    if acronym := getattr(record, "acronym", ""):
+        return format_html('<span dir="ltr">{}</span>', acronym)
+    return lang_text(record, "name")
+
+
+def _words(text):
+    """The words of `text` (HTML or plain), without marks, ellipses or spacing."""
+    return " ".join(unescape(strip_tags(str(text or ""))).replace("…", " ").split())
+
+
+@register.simple_tag(takes_context=True)
+def snippet_lang(context, snippet):
+    """` lang="en" dir="ltr"` on a search result's snippet written in English.
+
+    The snippet quotes one field of `snippet.source`: in English where the record
+    has no text in the reader's language, and also where the searched words are in
+    its English text only (SQLite quotes the first of the reader's languages where
+    the words match), so its words are compared with both texts.
+    """
+    record, field = snippet.source, snippet.field
+    if record is None or field not in translated_fields(record):
+        return ""
+    language = current_language(context.get("LANGUAGE_CODE"))
+    english = default_language()
+    words = _words(snippet.text)
+    if language != english and words:
+        own = _words(getattr(record, build_localized_fieldname(field, language), ""))
+        if words not in own and words in _words(
+            getattr(record, build_localized_fieldname(field, english), "")
+        ):
+            return mark_safe(f' lang="{english}" dir="ltr"')
+    return english_marks(record, [field], language)
 
 
 # "3 tools", said once for every page: the number stands alone or in <strong>.

@@ -64,6 +64,12 @@ class CatalogueListView(FilterView):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         query, path = filterset.data, self.request.path
+        # The record behind each option and chip, so its name is marked as
+        # English where it has no text in the reader's language.
+        records = {
+            name: {record.slug: record for record in options}
+            for name, options in filterset.options.items()
+        }
         chips = []
         for name, value, filter_label, value_label in filterset.active_filters():
             remaining = query_without(query, name, value)
@@ -72,13 +78,18 @@ class CatalogueListView(FilterView):
                     "name": name,
                     "filter_label": filter_label,
                     "label": value_label,
+                    "record": records.get(name, {}).get(value),
                     "url": f"{path}?{remaining}" if remaining else path,
                 }
             )
+        facets = filterset.facets()
+        for facet in facets:
+            for option in facet:
+                option["record"] = records.get(facet.name, {}).get(option["value"])
         sort = query.get("sort")
         suggestion = filterset.query.suggestion
         context.update(
-            facets=filterset.facets(),
+            facets=facets,
             chips=chips,
             clear_url=f"{path}?sort={sort}" if sort else path,
             ignored=filterset.ignored,

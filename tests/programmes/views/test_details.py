@@ -95,7 +95,7 @@ def test_merged_programme_page_links_prominently_to_its_successor(client, pccp_f
         f'This programme was merged into the <a href="{pccp.get_absolute_url()}">'
         "Passenger and Cargo Control Programme</a>."
     ) in html
-    assert "Go to PCCP" in html
+    assert 'Go to <span dir="ltr">PCCP</span>' in html
 
 
 def test_programme_page_lists_only_related_records_the_reader_may_see(client, member):

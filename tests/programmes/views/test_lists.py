@@ -62,7 +62,8 @@ def test_programme_list_marks_merged_programmes_with_a_link_to_the_successor(
 
     html = client.get(PROGRAMMES).content.decode()
 
-    assert html.count(f'Merged into <a href="{pccp.get_absolute_url()}">PCCP</a>') == 2
+    link = f'<a href="{pccp.get_absolute_url()}"><span dir="ltr">PCCP</span></a>'
+    assert html.count(f"Merged into {link}") == 2
     assert "result-card--merged" in html
 
 
@@ -90,7 +91,7 @@ def test_programme_list_shows_the_number_of_results(client, pccp_family):
 def test_programme_list_shows_acronym_badges_and_risk_area_dots(client, pccp_family):
     html = client.get(PROGRAMMES).content.decode()
 
-    assert '<span class="acronym">PCCP</span>' in html
+    assert '<span class="acronym" dir="ltr">PCCP</span>' in html
     assert "area-dots__item area-drugs" in html
     assert "area-dots__item area-security area-dots__item--supporting" in html
 
