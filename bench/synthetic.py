@@ -26,6 +26,8 @@ from django.utils import timezone, translation
 
 BATCH = 2_000
 TRANSLATED = ("name", "summary", "description", "keywords")
+# Keywords are separated by commas: the Latin one, or the Arabic "،".
+KEYWORD_SEPARATOR = re.compile("[,،]")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # A synthetic tool's slug is its model's and its number: "op-demeter-s1234".
 SYNTHETIC_SLUG = r"-s[0-9]+$"
@@ -86,7 +88,9 @@ class Material:
                         s for s in SENTENCE_END.split(text["description"]) if s
                     ]
                     self.keywords[key] += [
-                        k.strip() for k in text["keywords"].split(",") if k.strip()
+                        k.strip()
+                        for k in KEYWORD_SEPARATOR.split(text["keywords"])
+                        if k.strip()
                     ]
         from risk_areas.models import Threat
 
@@ -123,7 +127,7 @@ def _text(material, rng, template, language, number):
     sentences = _pool(material, material.sentences, areas, language) or [summary]
     description = " ".join(rng.choice(sentences) for _ in range(rng.randint(2, 5)))
     return {
-        "name": name[:240],
+        "name": name[:200] + f" {number}" if len(name) > 240 else name,
         "summary": summary,
         "description": description,
         "keywords": ", ".join(chosen),
