@@ -120,6 +120,8 @@ def run_database(sizes, repeat):
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cep_portal.settings")
+    # The test Client speaks plain http, as a loopback `make serve` does.
+    os.environ.setdefault("DJANGO_SSL_REDIRECT", "0")
     import django
 
     django.setup()
