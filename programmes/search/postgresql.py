@@ -109,11 +109,18 @@ def text_match(kind, alternatives, fields, plain, languages, **options):
     return Q(pk__in=matching)
 
 
-def relevance(kind, alternatives, languages):
-    """ts_rank of `alternatives`, scaled; 0 for a record without them."""
-    query = tsquery(alternatives, languages)
-    rank = SearchRank(_document(kind, languages), query, weights=RANK_WEIGHTS)
-    return rank * Value(RANK_SCALE, output_field=FloatField())
+def relevance(kind, queries, languages, using):
+    """For each of `queries` (lists of alternatives): ts_rank, scaled; 0 for a
+    record without them."""
+    return [
+        SearchRank(
+            _document(kind, languages),
+            tsquery(alternatives, languages),
+            weights=RANK_WEIGHTS,
+        )
+        * Value(RANK_SCALE, output_field=FloatField())
+        for alternatives in queries
+    ]
 
 
 def _shown(field, languages):

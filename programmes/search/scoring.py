@@ -172,8 +172,7 @@ def search(queryset, parsed, *, relaxed=False):
     everything = [alt for group in parsed.groups for alt in group.alternatives]
     typed = [group.complete[0] for group in parsed.groups]
     scores = [
-        backend.relevance(kind, everything, languages),
-        backend.relevance(kind, typed, languages),
+        *backend.relevance(kind, [everything, typed], languages, queryset.db),
         *weak,
         *_bonuses(backend, kind, parsed, languages),
     ]

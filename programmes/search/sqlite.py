@@ -14,7 +14,7 @@ Records rank by `bm25()` with weights per column; snippets come from `snippet()`
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import FloatField, Q
+from django.db.models import Case, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from .kinds import KINDS, WEIGHTS, columns
@@ -25,6 +25,8 @@ COLUMN_WEIGHTS = {"A": 10.0, "B": 4.0, "C": 2.0, "D": 1.0}
 # What snippet() puts around a word found (see `corrections`).
 MARK_START, MARK_END = "\ue000", "\ue001"
 SNIPPET_TOKENS = 32
+# How many of the best matches carry their bm25() score into the ranking.
+RANKED = 200
 
 
 def is_sqlite(using):
@@ -174,22 +176,44 @@ def text_match(kind, alternatives, fields, plain, languages, **options):
     return Q(pk__in=_matching(kind, query))
 
 
-def relevance(kind, alternatives, languages):
-    """bm25() of `alternatives` over the reader's columns, higher is better (0
-    for a record without them)."""
+def relevance(kind, queries, languages, using):
+    """For each of `queries` (lists of alternatives): bm25() over the reader's
+    columns, higher is better.
+
+    FTS5 ranks every match in one pass over its index (one statement for all the
+    queries); the best RANKED of each carry their score into the query, the
+    others 0 (they still rank by the terms they hold and the bonuses). Scoring
+    each row in a subquery of its own would repeat the full-text query once per
+    matching row.
+    """
     plain = [name for names in kind.plain.values() for name in names]
     names = searched_columns(kind, kind.translated_fields(), plain, languages)
-    query = expression(alternatives, names)
     index = _quote(index_name(kind.model))
     weights = ", ".join(str(COLUMN_WEIGHTS[w]) for _c, w in index_columns(kind))
-    table = _quote(kind.model._meta.db_table)
-    pk = _quote(kind.model._meta.pk.column)
-    return RawSQL(
-        f"COALESCE((SELECT -bm25({index}, {weights}) FROM {index} "
-        f"WHERE {index} MATCH %s AND rowid = {table}.{pk}), 0.0)",
-        [query],
-        output_field=FloatField(),
+    best = (
+        f"SELECT * FROM (SELECT %s, rowid, -bm25({index}, {weights}) FROM {index} "
+        f"WHERE {index} MATCH %s ORDER BY bm25({index}, {weights}) LIMIT {RANKED})"
     )
+    params = []
+    for position, alternatives in enumerate(queries):
+        params += [position, expression(alternatives, names)]
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([best] * len(queries)), params)
+        rows = cursor.fetchall()
+    return [
+        Case(
+            *(
+                When(pk=pk, then=Value(score))
+                for at, pk, score in rows
+                if at == position
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        if any(at == position for at, _pk, _score in rows)
+        else Value(0.0)
+        for position in range(len(queries))
+    ]
 
 
 def snippets(kind, pks, alternatives, fields, languages, marks, using):
