@@ -41,8 +41,8 @@ class Related:
     link: str  # the lookup from the linked model back to the record
     fields: tuple  # translated fields
     plain: tuple = ()  # untranslated fields (acronyms)
-    # Which linked records count. The stored vector is the same for every reader,
-    # so only what everyone may see goes in it.
+    # Which linked records count: only what everyone may see, so that no reader
+    # is led to a record through one hidden from them.
     condition: Q = None
     # Points for a term found only there: a threat's words count as keywords; a
     # merged programme's name leads to its successor before itself.

@@ -29,10 +29,6 @@ SNIPPET_TOKENS = 32
 RANKED = 200
 
 
-def is_sqlite(using):
-    return connections[using].vendor == "sqlite"
-
-
 def _languages():
     return [code for code, _name in settings.LANGUAGES]
 
