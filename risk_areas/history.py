@@ -51,6 +51,11 @@ def recorded_as(reason, user=None):
         _operation.reset(token)
 
 
+def current_operation():
+    """The `recorded_as` block being run (its reason, user and versions), or None."""
+    return _operation.get()
+
+
 class CatalogueHistoricalRecords(HistoricalRecords):
     """Historical records with a reason from `recorded_as`, one version per save."""
 

@@ -27,6 +27,7 @@ from modeltranslation.settings import DEFAULT_LANGUAGE
 
 from risk_areas.models import SlugHistory
 
+from .bulk import KeyMap, load_in_bulk
 from .checks import check_record, read_file, validate
 from .lock import (
     DEFAULT_WAIT,
@@ -83,14 +84,18 @@ def catalogue_files(names=()):
     return files
 
 
-def load_catalogue(names=(), *, dry_run=False, wait=DEFAULT_WAIT, on_wait=None):
+def load_catalogue(
+    names=(), *, dry_run=False, wait=DEFAULT_WAIT, on_wait=None, progress=None
+):
     """Load catalogue files (see the module docstring); raise CatalogueError if bad.
+
+    `progress(done, total)` is called as the records are loaded, model by model.
 
     One load at a time: a second waits up to `wait` seconds for the first to
     finish (calling `on_wait()` when it starts waiting), then loads; after that
     it raises CatalogueBusy. See `lock`.
     """
-    loader = _Loader()
+    loader = _Loader(progress)
     files = catalogue_files(names)
     if not wait_for_writer(wait, on_wait):
         raise CatalogueBusy(wait)
@@ -113,9 +118,16 @@ def load_catalogue(names=(), *, dry_run=False, wait=DEFAULT_WAIT, on_wait=None):
 
 
 class _Loader:
-    def __init__(self):
+    def __init__(self, progress=None):
         self.records = []
         self.rows = {}  # (model, pk) -> the record that loaded that row
+        self.keys = KeyMap()  # pks of the records links name, by slug
+        self.progress = progress or (lambda done, total: None)
+        self.done = 0  # records checked and merged so far
+
+    def advance(self, count=1):
+        self.done += count
+        self.progress(self.done, len(self.records))
 
     def run(self, files):
         """Load every record; return the problems found, in the order of the input."""
@@ -128,15 +140,18 @@ class _Loader:
             for index, item in enumerate(items, start=1):
                 self.records.append(Record(name, (number, index), item))
                 check_record(self.records[-1])
-        waiting = [record for record in self.records if self.ready(record)]
-        self.in_input = {(r.model, r.fields.get("slug")) for r in waiting}
-        while waiting:
-            still_waiting = [record for record in waiting if not self.load(record)]
-            if len(still_waiting) == len(waiting):
-                for record in still_waiting:
-                    self.explain(record)
-                break
-            waiting = still_waiting
+        ready = [record for record in self.records if self.ready(record)]
+        self.in_input = {(r.model, r.fields.get("slug")) for r in ready}
+        # Model by model, links before the records that name them: most records
+        # in bulk, the rest one by one, as often as the ones still waiting move.
+        waiting = []
+        self.advance(len(self.records) - len(ready))
+        for model in CATALOGUE_MODELS:
+            records = [record for record in ready if record.model is model]
+            rest = load_in_bulk(self, model, records)
+            waiting = self.settle(waiting + rest)
+        for record in waiting:
+            self.explain(record)
         # Old slugs last: they name records of the files, now saved.
         seen = {}
         for record in self.records:
@@ -145,6 +160,15 @@ class _Loader:
         for record in self.records:
             problems += [(record.position, line) for line in record.problems.values()]
         return [line for _position, line in sorted(problems)]
+
+    def settle(self, waiting):
+        """Load records one by one until none of those still waiting can be."""
+        while waiting:
+            still_waiting = [record for record in waiting if not self.load(record)]
+            if len(still_waiting) == len(waiting):
+                break
+            waiting = still_waiting
+        return waiting
 
     def ready(self, record):
         """Whether a record passed the checks and is loaded with the deserializer."""

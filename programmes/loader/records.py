@@ -133,8 +133,13 @@ def _quoted(value):
 
 
 def describe(obj):
-    key = " / ".join(f'"{part}"' for part in obj.natural_key())
-    return f"{obj._meta.label_lower} {key}"
+    return describe_key(type(obj), obj.natural_key())
+
+
+def describe_key(model, natural_key):
+    """'programmes.tool "cen"', 'programmes.toolcoverage "cen" / "drugs"'."""
+    key = " / ".join(f'"{part}"' for part in natural_key)
+    return f"{model._meta.label_lower} {key}"
 
 
 def _counts(records):

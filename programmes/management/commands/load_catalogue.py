@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from programmes.loader import (
@@ -7,6 +9,26 @@ from programmes.loader import (
     load_catalogue,
 )
 from risk_areas.history import recorded_as
+
+
+class Progress:
+    """Says how far a long load has got, every few seconds, on standard error."""
+
+    EVERY = 2.0  # seconds between lines
+    SHORT = 2_000  # records: a load this short says nothing until it is done
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.last = time.monotonic()
+
+    def __call__(self, done, total):
+        now = time.monotonic()
+        if total < self.SHORT or (now - self.last < self.EVERY and done < total):
+            return
+        self.last = now
+        self.stream.write(
+            f"Checked and merged {done:,} of {total:,} records ({done * 100 // total}%)"
+        )
 
 
 class Command(BaseCommand):
@@ -64,10 +86,15 @@ class Command(BaseCommand):
             raise CommandError("--wait takes a number of seconds from 0 to 86400.")
         # Recorded with no user: the reason names the run.
         sources = ", ".join(files) or "fixtures/ (" + ", ".join(BUNDLED_FIXTURES) + ")"
+        progress = Progress(self.stderr) if verbosity >= 1 else None
         try:
             with recorded_as(f"Loaded from {sources} by load_catalogue"):
                 report = load_catalogue(
-                    files, dry_run=dry_run, wait=wait, on_wait=on_wait
+                    files,
+                    dry_run=dry_run,
+                    wait=wait,
+                    on_wait=on_wait,
+                    progress=progress,
                 )
         except CatalogueError as error:
             if verbosity >= 2:
