@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 EXTRAS ?= dev
 
-.PHONY: run test install migrate catalogue roles admin static serve lint format check messages ci bench
+.PHONY: run test install migrate catalogue roles admin static serve lint format check messages ci bench bench-search
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CEP Portal needs Python 3.11 or newer (found " + sys.version.split()[0] + ").")'
@@ -73,9 +73,15 @@ messages: install
 ci:
 	bash .ci/run
 
-# Relevance and latency of search on SQLite and PostgreSQL (docs/benchmarks.md); misses
-# in the relevance set do not stop the latency run. BENCH_ARGS goes to bench/search.py,
-# e.g. BENCH_ARGS="--sizes 1000,10000 --sqlite-only".
+# The pages under wrk beside a hello-world Django view, at 1k, 10k and 100k tools
+# (docs/benchmarks.md): SQLite, or PostgreSQL when DATABASE_URL is set. Needs wrk.
+# BENCH_ARGS goes to bench/pages.py, e.g. BENCH_ARGS="--sizes 1000 --duration 3".
 bench: install
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+# Relevance and latency of search on SQLite and PostgreSQL (docs/benchmarks.md); misses
+# in the relevance set do not stop the latency run. SEARCH_ARGS goes to bench/search.py,
+# e.g. SEARCH_ARGS="--sizes 1000,10000 --sqlite-only".
+bench-search: install
 	-$(BIN)/python bench/relevance.py
-	$(BIN)/python bench/search.py $(BENCH_ARGS)
+	$(BIN)/python bench/search.py $(SEARCH_ARGS)

@@ -16,8 +16,9 @@ wsgi_app = "cep_portal.wsgi:application"
 # A request that takes longer is a bug or a stuck database: the worker is replaced.
 timeout = 60
 graceful_timeout = 30
-# Access log on standard output, errors on standard error, for the service manager.
-accesslog = "-"
+# Access log on standard output (ACCESS_LOG="" turns it off, as benchmarks do),
+# errors on standard error, for the service manager.
+accesslog = os.environ.get("ACCESS_LOG", "-") or None
 errorlog = "-"
 # No runtime control socket: one per user's home would be shared by every instance
 # on the machine, and nothing here uses it.

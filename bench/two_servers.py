@@ -14,21 +14,20 @@ Needs PostgreSQL, Redis and wrk; loopback only.
 """
 
 import argparse
-import contextlib
 import http.cookiejar
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
+
+from serving import stop, wait_for, wrk_command, wrk_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -139,21 +138,6 @@ class Browser:
         return reader.fields
 
 
-def wait_for(port, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/healthz", timeout=2
-            ) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"the server on port {port} did not answer /healthz")
-
-
 def manage(env, *args):
     subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -190,42 +174,11 @@ def edit_through_one_read_through_other(env, password):
 
 
 def run_wrk(port, connections, duration, script):
-    return subprocess.Popen(
-        [
-            "wrk",
-            "--latency",
-            "--timeout",
-            "30s",
-            f"-t{min(2, connections)}",
-            f"-c{connections}",
-            f"-d{duration}s",
-            "-s",
-            script,
-            f"http://127.0.0.1:{port}",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+    url = f"http://127.0.0.1:{port}"
+    command = wrk_command(
+        url, connections=connections, duration=duration, script=script
     )
-
-
-def summary(output):
-    """(requests per second, p50, p99, errors) from wrk's report."""
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
-    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket = re.search(r"Socket errors: (.*)", output)
-    errors = int(non2xx.group(1)) if non2xx else 0
-    if socket:
-        counts = [int(n) for n in re.findall(r"\d+", socket.group(1))]
-        errors += sum(counts)  # connect, read, write, timeout (30 s)
-    return (
-        float(rate.group(1)) if rate else 0.0,
-        p50.group(1) if p50 else "?",
-        p99.group(1) if p99 else "?",
-        errors,
-        socket.group(1) if socket else "",
-    )
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
 
 def main():
@@ -285,7 +238,7 @@ def main():
                     start_new_session=True,
                 )
             )
-            wait_for(port)
+            wait_for(port, process=servers[-1])
         log(f"Two servers up on ports {PORTS[0]} and {PORTS[1]}")
         edit_through_one_read_through_other(env, password)
 
@@ -300,24 +253,21 @@ def main():
         failed = False
         for port, run in zip(PORTS, runs, strict=True):
             output, _ = run.communicate()
-            rate, p50, p99, errors, socket = summary(output)
+            result = wrk_summary(output)
+            socket = result["socket"]
             print(
-                f"server :{port}: {rate:.1f} requests/s, p50 {p50}, p99 {p99}, "
-                f"errors {errors}" + (f" (socket: {socket})" if socket else "")
+                f"server :{port}: {result['rps']:.1f} requests/s, "
+                f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
+                f"errors {result['errors']}"
+                + (f" (socket: {socket})" if socket else "")
             )
-            failed |= errors > 0 or run.returncode != 0
+            failed |= result["errors"] > 0 or run.returncode != 0
         if failed:
             raise SystemExit("errors under load (see above)")
         log("No errors under load")
     finally:
         for server in servers:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGTERM)
-        for server in servers:
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+            stop(server)
         subprocess.run(["psql", admin_db, "-qc", drop], check=False)
 
 
