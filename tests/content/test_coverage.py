@@ -17,6 +17,17 @@ CROSS_CUTTING = {
     "giis-group",
     "iris",
     "clikc",
+    "i2c",
+    "rilo-gran",
+    "cenmat",
+}
+# Cooperation and integrity serve every area alike: the committee that steers all
+# enforcement work, Customs-police cooperation, and integrity against corrupt
+# insiders, who let any kind of contraband through.
+COOPERATION_AND_INTEGRITY = {
+    "enforcement-committee",
+    "customs-police-handbook",
+    "revised-arusha-declaration",
 }
 E_CRIME_FAMILY = {"electronic-crime", "eceg", "ecrime-guides"}
 MONEY_LAUNDERING_FAMILY = {
@@ -59,6 +70,11 @@ def test_only_listed_records_are_primary_in_every_area():
 def test_cross_cutting_intelligence_and_risk_tools_are_supporting_everywhere():
     for slug in CROSS_CUTTING:
         assert set(levels()[slug].values()) == {"supporting"}, slug
+
+
+def test_cooperation_and_integrity_records_are_supporting_in_every_area():
+    for slug in COOPERATION_AND_INTEGRITY:
+        assert levels()[slug] == dict.fromkeys(AREAS, "supporting"), slug
 
 
 def test_the_e_crime_family_is_primary_for_security_only():

@@ -41,6 +41,8 @@ ALLOWED_HOSTS = {
     "worldshipping.org",
     "smallarmssurvey.org",
     "globalcoalition.us",
+    "iata.org",
+    "upu.int",
     # governments and customs administrations
     "abf.gov.au",
     "homeaffairs.gov.au",
