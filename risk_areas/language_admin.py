@@ -109,7 +109,9 @@ class LanguageAdminMixin:
         return field
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "languages"]
+        # Next to the name, where an editor scanning for gaps looks first.
+        first, *rest = super().get_list_display(request)
+        return [first, "languages", *rest]
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), MissingLanguageFilter]
