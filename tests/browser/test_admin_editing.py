@@ -170,11 +170,14 @@ def audit_at_both_widths(page, axe_script, name, failing, reported):
 # axe-core is injected as an inline script, which the Content-Security-Policy
 # refuses; only the audit's browser ignores the policy.
 @pytest.mark.browser_context_args(bypass_csp=True)
-@pytest.mark.parametrize("lang", ["", "ar"], ids=["en", "ar"])
+@pytest.mark.parametrize(
+    "lang, theme", [("", "light"), ("ar", "dark")], ids=["en-light", "ar-dark"]
+)
 def test_admin_sign_in_and_change_form_have_no_wcag_a_or_aa_violations(
-    site, page, editor, tool, axe_script, lang
+    site, page, editor, tool, axe_script, lang, theme
 ):
     failing, reported = Findings(), Findings()
+    page.emulate_media(color_scheme=theme)
     prefix = f"/{lang}" if lang else ""
     page.goto(f"{site.base}{prefix}/admin/login/")
     audit_at_both_widths(page, axe_script, f"{prefix}/admin/login/", failing, reported)
