@@ -1,6 +1,7 @@
 """An editor works in the admin: language tabs by mouse and keyboard, saved text
 on the public pages, and the admin's sign-in and change form pass axe."""
 
+import re
 import warnings
 
 import pytest
@@ -144,6 +145,27 @@ def test_arabic_admin_opens_on_arabic_and_arrows_follow_the_reading_direction(
     expect(tabs.get_by_role("tab", selected=True)).to_have_attribute("lang", "ar")
     page.keyboard.press("Home")
     expect(tabs.get_by_role("tab", selected=True)).to_have_attribute("lang", "en")
+
+
+def test_form_opens_on_the_language_holding_an_error(site, page, editor, tool):
+    sign_in(page, site, change_path(tool), lang="ar")
+    name_tabs = page.locator(".language-tabs", has=page.locator("#id_name_en-tab"))
+    name_tabs.locator("#id_name_en-tab").click()
+    page.locator("#id_name_en").fill("")  # the English name is required
+
+    page.locator("input[name=_save]").click()
+
+    expect(page.locator(".errornote")).to_be_visible()
+    selected = name_tabs.get_by_role("tab", selected=True)
+    expect(selected).to_have_attribute("lang", "en")
+    expect(selected).to_have_class(re.compile(r"\blanguage-tab-error\b"))
+    expect(page.locator("#id_name_en")).to_be_visible()
+    summary_tabs = page.locator(
+        ".language-tabs", has=page.locator("#id_summary_ar-tab")
+    )
+    expect(summary_tabs.get_by_role("tab", selected=True)).to_have_attribute(
+        "lang", "ar"
+    )
 
 
 def test_without_scripts_every_language_is_shown(site, browser, editor, tool):
