@@ -7,7 +7,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from risk_areas.admin import CatalogueRecordAdmin, EditorNotesAdminMixin
+from risk_areas.admin import (
+    DATES,
+    IDENTITY,
+    LINKS,
+    SOURCES,
+    TEXT,
+    CatalogueRecordAdmin,
+    EditorNotesAdminMixin,
+)
 from risk_areas.history_admin import HistoryAdminMixin
 from risk_areas.models import RiskArea
 
@@ -49,15 +57,16 @@ class DueForReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-EDITORIAL_FIELDSET = (
-    _("Editorial"),
+SOURCES_FIELDSET = (
+    SOURCES,
+    {"fields": ["source_url", "additional_sources", "last_reviewed"]},
+)
+PUBLISHING_FIELDSET = (
+    _("Publishing"),
     {
         "fields": [
             "publication_status",
             "access",
-            "last_reviewed",
-            "source_url",
-            "additional_sources",
             "published_at",
             "published_by",
             "created",
@@ -188,26 +197,15 @@ class ProgrammeAdmin(EditorialAdmin):
     autocomplete_fields = ["successor", "partners", "threats"]
     inlines = [ProgrammeCoverageInline]
     fieldsets = [
+        (IDENTITY, {"fields": ["name", "acronym", "slug", "order"]}),
+        (TEXT, {"fields": ["summary", "description", "keywords"]}),
         (
-            None,
-            {
-                "fields": [
-                    "name",
-                    "slug",
-                    "acronym",
-                    "order",
-                    "summary",
-                    "description",
-                    "keywords",
-                ]
-            },
-        ),
-        (
-            _("History"),
+            _("Years and status"),
             {"fields": ["start_year", "end_year", "status", "successor", "merged_on"]},
         ),
-        (_("Links"), {"fields": ["threats", "partners"]}),
-        EDITORIAL_FIELDSET,
+        (LINKS, {"fields": ["threats", "partners"]}),
+        SOURCES_FIELDSET,
+        PUBLISHING_FIELDSET,
     ]
 
 
@@ -236,33 +234,11 @@ class ToolAdmin(EditorialAdmin):
     filter_horizontal = ["components"]
     inlines = [ToolCoverageInline]
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "name",
-                    "slug",
-                    "acronym",
-                    "kind",
-                    "summary",
-                    "description",
-                    "keywords",
-                ]
-            },
-        ),
-        (
-            _("Links"),
-            {
-                "fields": [
-                    "start_year",
-                    "components",
-                    "programmes",
-                    "threats",
-                    "partners",
-                ]
-            },
-        ),
-        EDITORIAL_FIELDSET,
+        (IDENTITY, {"fields": ["name", "acronym", "slug", "kind", "start_year"]}),
+        (TEXT, {"fields": ["summary", "description", "keywords"]}),
+        (LINKS, {"fields": ["components", "programmes", "threats", "partners"]}),
+        SOURCES_FIELDSET,
+        PUBLISHING_FIELDSET,
     ]
 
 
@@ -271,6 +247,12 @@ class PartnerAdmin(EditorNotesAdminMixin, CatalogueRecordAdmin):
     list_display = ["name", "acronym", "kind", "updated"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "description", "keywords"]
+    fieldsets = [
+        (IDENTITY, {"fields": ["name", "acronym", "slug", "kind"]}),
+        (TEXT, {"fields": ["description", "keywords"]}),
+        (LINKS, {"fields": ["website"]}),
+        (DATES, {"fields": ["created", "updated"]}),
+    ]
 
 
 @admin.register(ProgrammeCoverage, ToolCoverage)

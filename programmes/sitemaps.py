@@ -88,11 +88,12 @@ def disallowed_paths():
     Sign-in pages and editors' previews are for people, and the CSV and JSON
     exports repeat the pages they come from.
     """
-    paths = ["/admin/", reverse("set_language")]
+    paths = [reverse("set_language")]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             login = reverse("login")
             paths += [
+                reverse("admin:index"),
                 login[: login.index("login/")],
                 _wildcard("programmes:programme-preview"),
                 _wildcard("programmes:tool-preview"),

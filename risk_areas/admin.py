@@ -4,7 +4,16 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .edit_conflict import URL_FIELDS, EditConflictAdminMixin
 from .history_admin import HistoryAdminMixin
+from .language_admin import LanguageAdminMixin
 from .models import CEPComponent, RiskArea, SlugHistory, Threat
+
+# Fieldsets follow the order an editor works in: what the record is, its text,
+# what it links to, where its facts come from, its publishing, then the notes.
+IDENTITY = _("Identity")
+TEXT = _("Text")
+LINKS = _("Links")
+SOURCES = _("Sources")
+DATES = _("Dates")
 
 EDITOR_NOTES_FIELDSET = (
     _("Editor notes"),
@@ -27,10 +36,13 @@ def _without_notes(fields):
     return [field for field in fields if field != "editor_notes"]
 
 
-class CatalogueRecordAdmin(HistoryAdminMixin, EditConflictAdminMixin, TranslationAdmin):
-    """What every catalogue record's admin shares: languages side by side, a slug
-    filled from the name, timestamps shown, no save over another editor's, and
-    a History page whose versions can be restored."""
+class CatalogueRecordAdmin(
+    LanguageAdminMixin, HistoryAdminMixin, EditConflictAdminMixin, TranslationAdmin
+):
+    """What every catalogue record's admin shares: each field's languages as tabs
+    and each record's missing languages listed, a slug filled from the name,
+    timestamps shown, no save over another editor's, and a History page whose
+    versions can be restored."""
 
     formfield_overrides = URL_FIELDS
     prepopulated_fields = {"slug": ["name"]}
@@ -51,6 +63,12 @@ class RiskAreaAdmin(CatalogueRecordAdmin):
     list_editable = ["order"]
     search_fields = ["name", "official_label", "summary", "keywords"]
     inlines = [ThreatInline]
+    fieldsets = [
+        (IDENTITY, {"fields": ["name", "official_label", "slug", "order"]}),
+        (TEXT, {"fields": ["summary", "description", "keywords"]}),
+        (SOURCES, {"fields": ["source_url"]}),
+        (DATES, {"fields": ["created", "updated"]}),
+    ]
 
 
 @admin.register(Threat)
@@ -60,6 +78,12 @@ class ThreatAdmin(CatalogueRecordAdmin):
     list_select_related = ["risk_area"]
     search_fields = ["name", "description", "keywords"]
     autocomplete_fields = ["risk_area"]
+    fieldsets = [
+        (IDENTITY, {"fields": ["name", "slug", "order"]}),
+        (TEXT, {"fields": ["description", "keywords"]}),
+        (LINKS, {"fields": ["risk_area"]}),
+        (DATES, {"fields": ["created", "updated"]}),
+    ]
 
 
 @admin.register(CEPComponent)
@@ -67,6 +91,12 @@ class CEPComponentAdmin(EditorNotesAdminMixin, CatalogueRecordAdmin):
     list_display = ["name", "order", "updated"]
     list_editable = ["order"]
     search_fields = ["name", "summary", "description"]
+    fieldsets = [
+        (IDENTITY, {"fields": ["name", "slug", "order"]}),
+        (TEXT, {"fields": ["summary", "description"]}),
+        (SOURCES, {"fields": ["source_url"]}),
+        (DATES, {"fields": ["created", "updated"]}),
+    ]
 
 
 @admin.register(SlugHistory)

@@ -187,7 +187,8 @@ def test_robots_txt_keeps_crawlers_out_of_admin_accounts_previews_and_exports(
     rules = robots_rules(client.get("/robots.txt"))
     with translation.override(language):
         kept_out = [
-            "/admin/",
+            reverse("admin:index"),
+            reverse("admin:login"),
             reverse("login"),
             reverse("password_reset"),
             reverse(
