@@ -228,3 +228,16 @@ def test_search_page_highlights_without_running_record_text(client):
     assert "<script>alert" not in html
     assert "<img src=x" not in html
     assert "&lt;script&gt;alert(&#x27;<mark>ivory</mark>&#x27;)&lt;/script&gt;" in html
+
+
+def test_search_page_title_carries_the_number_of_results(client):
+    factories.make_programme("Ivory Programme")
+    factories.make_tool("Ivory Tool")
+
+    found = client.get(SEARCH, {"q": "ivory"}).content.decode()
+    french = client.get(f"/fr{SEARCH}", {"q": "ivory"}).content.decode()
+    nothing = client.get(SEARCH, {"q": "who"}).content.decode()
+
+    assert "<title>2 results for “ivory” · Search · CEP Portal</title>" in found
+    assert "<title>2 résultats pour «\u00a0ivory\u00a0» · Rechercher" in french
+    assert "<title>Search: who · CEP Portal</title>" in nothing
