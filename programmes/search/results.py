@@ -9,6 +9,7 @@ records holding any one of them are returned instead, and the page says so.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, FloatField, Value, Window
 from django.utils.html import escape, format_html
@@ -95,10 +96,25 @@ class Hit:
     source: Snippet  # why it matched
     successor: object = None  # of a merged programme, if the reader may see it
     terms: int = 0  # how many of the query's terms it holds
+    query: ParsedQuery = None  # as searched, for the page to mark its words
 
     @property
     def snippet(self):
         return self.source.text
+
+    @cached_property
+    def summary(self):
+        """The record's summary, the words found highlighted (a Snippet)."""
+        from .presentation import summary_of
+
+        return summary_of(self.object, self.query)
+
+    @cached_property
+    def reason(self):
+        """Why it matched when the summary does not show it, else None."""
+        from .presentation import reason_for
+
+        return reason_for(self.object, self.source, self.summary, self.query)
 
     @property
     def snippet_label(self):
@@ -292,7 +308,15 @@ def _hits(kind, queryset, user, parsed, limit):
         if successor is not None and not successor.is_visible_to(user):
             successor = None
         hits.append(
-            Hit(record, kind, record.rank, snippets[record.pk], successor, record.terms)
+            Hit(
+                record,
+                kind,
+                record.rank,
+                snippets[record.pk],
+                successor,
+                record.terms,
+                parsed,
+            )
         )
     return ResultGroup(kind, hits, count)
 

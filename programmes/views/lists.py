@@ -10,6 +10,7 @@ from risk_areas.languages import translated
 from ..exports import ProgrammeExporter, ToolExporter
 from ..filters import ProgrammeFilter, ToolFilter
 from ..models import Partner, Programme, Tool, with_record_counts
+from .addresses import WithoutEmptyFieldsMixin
 from .downloads import DownloadMixin
 
 
@@ -103,7 +104,7 @@ class CatalogueListView(FilterView):
         return context
 
 
-class ProgrammeListView(DownloadMixin, CatalogueListView):
+class ProgrammeListView(WithoutEmptyFieldsMixin, DownloadMixin, CatalogueListView):
     model = Programme
     exporter_class = ProgrammeExporter
     filterset_class = ProgrammeFilter
@@ -119,7 +120,7 @@ class ProgrammeListView(DownloadMixin, CatalogueListView):
         )
 
 
-class ToolListView(DownloadMixin, CatalogueListView):
+class ToolListView(WithoutEmptyFieldsMixin, DownloadMixin, CatalogueListView):
     model = Tool
     exporter_class = ToolExporter
     filterset_class = ToolFilter

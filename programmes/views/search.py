@@ -9,10 +9,11 @@ from risk_areas.models import RiskArea
 
 from ..exports import SearchExporter
 from ..search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, matching_querysets, search_all
+from .addresses import WithoutEmptyFieldsMixin
 from .downloads import download, requested_format
 
 
-class SearchView(TemplateView):
+class SearchView(WithoutEmptyFieldsMixin, TemplateView):
     """`?format=csv|json` downloads every match, ranked as on the page."""
 
     template_name = "search/search.html"

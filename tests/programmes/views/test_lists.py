@@ -103,6 +103,50 @@ def test_empty_result_says_so_and_offers_to_clear(client, pccp_family):
     assert "0 programmes" in html
 
 
+def test_filter_form_lands_on_the_results_heading_which_reads_the_count(
+    client, pccp_family
+):
+    html = client.get(PROGRAMMES, {"status": "active"}).content.decode()
+
+    assert 'action="/programmes/#results"' in html
+    assert (
+        '<h2 id="results" class="visually-hidden" tabindex="-1">'
+        "Results: 1 programme</h2>"
+    ) in html
+
+
+def test_catalogue_lists_offer_a_skip_link_to_the_results(client, pccp_family):
+    for path in (PROGRAMMES, TOOLS):
+        html = client.get(path).content.decode()
+
+        assert '<a class="skip-link" href="#results">Skip to results</a>' in html
+        # Second, after the skip link to the main content.
+        assert html.index('href="#main"') < html.index('href="#results"')
+        assert html.index('href="#results"') < html.index('class="site-header"')
+
+
+def test_list_title_carries_the_number_of_results(client, pccp_family):
+    programmes = client.get(PROGRAMMES, {"status": "active"}).content.decode()
+    tools = client.get(TOOLS).content.decode()
+
+    assert "<title>1 programme · Programmes · CEP Portal</title>" in programmes
+    assert "<title>0 tools · Tools · CEP Portal</title>" in tools
+
+
+def test_list_with_filters_shows_clear_all_once(client, pccp_family):
+    html = client.get(PROGRAMMES, {"status": "active", "q": "control"}).content.decode()
+
+    assert html.count("Clear all") == 1
+    assert '<a class="active-filters__clear" href="/programmes/">Clear all</a>' in html
+
+
+def test_list_in_arabic_names_the_results_in_arabic(client, pccp_family):
+    html = client.get(f"/ar{PROGRAMMES}").content.decode()
+
+    assert 'href="#results"' in html
+    assert "Skip to results" not in html
+
+
 # Pagination --------------------------------------------------------------------
 
 

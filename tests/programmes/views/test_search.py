@@ -65,7 +65,8 @@ def test_search_page_answers_any_query(client, query):
     factories.make_risk_area("Environment")
     factories.make_programme("Ivory Programme")
 
-    response = client.get(SEARCH, {"q": query})
+    # An empty or blank query is first sent to the address without it.
+    response = client.get(SEARCH, {"q": query}, follow=True)
 
     assert response.status_code == 200
     if response.context["results"].query.is_empty:
@@ -184,3 +185,59 @@ def test_search_page_query_count_does_not_grow_with_the_catalogue(
 
     assert response.status_code == 200
     assert f"{3 * size + 2} results for" in response.content.decode()
+
+
+def test_search_page_shows_each_records_summary_and_why_it_matched(client):
+    factories.make_programme(
+        "Brand Programme",
+        summary="Seizes counterfeit watches at the border.",
+        keywords="IPR, brands",
+    )
+
+    html = client.get(SEARCH, {"q": "fake"}).content.decode()
+
+    assert (
+        '<p class="result-card__summary">Seizes <mark>counterfeit</mark> watches '
+        "at the border.</p>"
+    ) in html
+    assert (
+        '<p class="result-card__reason">Matched “counterfeit” for your “fake”</p>'
+    ) in html
+    assert "Also searched for:" in html
+
+
+def test_search_page_marks_a_summary_shown_in_english(client):
+    factories.make_programme("Ivory Programme", summary="Stops ivory trafficking.")
+
+    html = client.get(f"/ar{SEARCH}", {"q": "ivory"}).content.decode()
+
+    assert (
+        '<p class="result-card__summary" lang="en" dir="ltr">Stops <mark>ivory</mark>'
+    ) in html
+
+
+def test_search_page_highlights_without_running_record_text(client):
+    factories.make_programme(
+        "Ivory Programme",
+        summary="<script>alert('ivory')</script> <img src=x onerror=alert(1)>",
+        keywords="<script>alert(2)</script>, ivory",
+    )
+
+    html = client.get(SEARCH, {"q": "ivory"}).content.decode()
+
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;<mark>ivory</mark>&#x27;)&lt;/script&gt;" in html
+
+
+def test_search_page_title_carries_the_number_of_results(client):
+    factories.make_programme("Ivory Programme")
+    factories.make_tool("Ivory Tool")
+
+    found = client.get(SEARCH, {"q": "ivory"}).content.decode()
+    french = client.get(f"/fr{SEARCH}", {"q": "ivory"}).content.decode()
+    nothing = client.get(SEARCH, {"q": "who"}).content.decode()
+
+    assert "<title>2 results for “ivory” · Search · CEP Portal</title>" in found
+    assert "<title>2 résultats pour «\u00a0ivory\u00a0» · Rechercher" in french
+    assert "<title>Search: who · CEP Portal</title>" in nothing
