@@ -15,7 +15,6 @@ stays and all of its records take that path.
 """
 
 from collections import defaultdict
-from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
@@ -24,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from risk_areas.history import current_operation
 
-from .records import CREATED, UNCHANGED, UPDATED, describe_key
+from .records import CREATED, UNCHANGED, UPDATED, describe_key, fields_of
 
 BATCH = 500
 
@@ -47,12 +46,6 @@ def load_in_bulk(loader, model, records):
         return records
     batch.finish()
     return rest
-
-
-@cache
-def fields_of(model):
-    """{name: field} for every field a catalogue record may list."""
-    return {field.name: field for field in model._meta.get_fields()}
 
 
 def _slug_model(model):
@@ -92,8 +85,7 @@ class _Batch:
                 rest.append(record)  # a second record with this natural key
                 continue
             seen.add(key)
-            obj = existing.get(key) or self.model()
-            if self._merge(record, obj, data, m2m):
+            if self._merge(record, existing.get(key), data, m2m):
                 self.records.append(record)
             else:
                 record.changed.clear()
@@ -120,6 +112,8 @@ class _Batch:
         data, m2m = {}, {}
         for name, value in record.fields.items():
             field = fields_of(self.model)[name]
+            if field.primary_key:
+                return None  # rows are matched by natural key: the slow path says so
             if field.many_to_many:
                 pks = [self.loader.keys.get(field.related_model, key) for key in value]
                 if None in pks:
@@ -132,7 +126,7 @@ class _Batch:
                     if pk is None:
                         return None
                 data[field.attname] = pk
-            else:
+            elif field.editable:  # the others are kept by the code, never loaded
                 try:
                     data[field.attname] = field.to_python(value)
                 except ValidationError:
@@ -182,22 +176,27 @@ class _Batch:
         ]
 
     def _merge(self, record, obj, data, m2m):
-        """Copy the record onto `obj` as `_Loader.merge` does; False if it fails
-        `full_clean()` (the slow path then says why)."""
+        """Copy the record onto its row `obj` as `_Loader.merge` does (a new row
+        when `obj` is None); False if it fails `full_clean()` (the slow path then
+        says why)."""
         new = self.model(**data)
-        links = {}
-        for name in record.fields:
-            field = fields_of(self.model)[name]
-            if field.many_to_many:
-                held = set(self.held[name].get(obj.pk, ())) if obj.pk else set()
-                if m2m[name] != held:
-                    links[name] = m2m[name]
-                    record.changed.append(name)
-            elif field.editable:
-                value = getattr(new, field.attname)
-                if value != getattr(obj, field.attname):
-                    setattr(obj, field.attname, value)
-                    record.changed.append(name)
+        if obj is None:
+            # A new row is the record itself, on the model's defaults.
+            obj = new
+            links = {name: pks for name, pks in m2m.items() if pks}
+        else:
+            links = {}
+            for name in record.fields:
+                field = fields_of(self.model)[name]
+                if field.many_to_many:
+                    if m2m[name] != set(self.held[name].get(obj.pk, ())):
+                        links[name] = m2m[name]
+                        record.changed.append(name)
+                elif field.editable:
+                    value = getattr(new, field.attname)
+                    if value != getattr(obj, field.attname):
+                        setattr(obj, field.attname, value)
+                        record.changed.append(name)
         # Links were looked up among saved rows: they exist; uniqueness and the
         # constraints are the database's to check as the rows are written.
         links_to_rows = [f.name for f in self.model._meta.fields if f.many_to_one]

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from risk_areas.models import SlugHistory
 
-from .records import MODELS, is_natural_key
+from .records import MODELS, fields_of, is_natural_key
 from .slugs import check_old_slug
 
 
@@ -70,7 +70,7 @@ def check_record(record):
 
 
 def _check_field(record, name, value):
-    model_field = {f.name: f for f in record.model._meta.get_fields()}.get(name)
+    model_field = fields_of(record.model).get(name)
     label = record.model._meta.label_lower
     if model_field is None or (model_field.auto_created and not model_field.concrete):
         record.add(f"unknown field of {label}.", name)

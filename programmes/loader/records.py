@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
@@ -110,6 +111,12 @@ class LoadReport:
         else:
             lines.append("Catalogue updated.")
         return lines
+
+
+@cache
+def fields_of(model):
+    """{name: field} for every field of `model` a record may name."""
+    return {field.name: field for field in model._meta.get_fields()}
 
 
 def is_natural_key(value):
