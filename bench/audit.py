@@ -202,6 +202,30 @@ def stop(server):
         os.killpg(server.pid, signal.SIGKILL)
 
 
+def run_lighthouse(jobs, chrome, timeout):
+    runner = subprocess.Popen(
+        ["node", str(RUNNER), str(jobs)],
+        cwd=ROOT,
+        env={**os.environ, "CHROME_PATH": chrome},
+    )
+    try:
+        code = runner.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        code = None
+    finally:
+        # SIGTERM lets the runner close its browser (SIGKILL would leave it running).
+        if runner.poll() is None:
+            runner.terminate()
+            try:
+                runner.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                runner.kill()
+    if code is None:
+        raise SystemExit(f"audit: Lighthouse took over {timeout} s")
+    if code:
+        raise SystemExit(f"audit: Lighthouse failed (exit status {code})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8310)
@@ -253,18 +277,7 @@ def main():
             jobs = workdir / "jobs.json"
             jobs.write_text(json.dumps({"chromeFlags": CHROME_FLAGS, "jobs": pages}))
             log(f"Lighthouse (mobile) on {len(pages)} pages")
-            try:
-                subprocess.run(
-                    ["node", str(RUNNER), str(jobs)],
-                    cwd=ROOT,
-                    env={**os.environ, "CHROME_PATH": shutil.which(chrome)},
-                    check=True,
-                    timeout=options.timeout,
-                )
-            except subprocess.TimeoutExpired:
-                raise SystemExit(
-                    f"audit: Lighthouse took over {options.timeout} s"
-                ) from None
+            run_lighthouse(jobs, shutil.which(chrome), options.timeout)
         finally:
             stop(server)
             output.close()

@@ -15,6 +15,12 @@ import lighthouse from "lighthouse";
 
 const { chromeFlags, jobs } = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const chrome = await chromeLauncher.launch({ chromeFlags });
+// Stopped from outside (bench/audit.py's time limit, CI's): close the browser too,
+// which chrome-launcher starts in a process group of its own.
+process.on("SIGTERM", async () => {
+  await chrome.kill();
+  process.exit(143);
+});
 let failed = 0;
 
 function audit(url) {
