@@ -14,13 +14,14 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 
 const { chromeFlags, jobs } = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const chrome = await chromeLauncher.launch({ chromeFlags });
+let chrome = await chromeLauncher.launch({ chromeFlags });
 // Stopped from outside (bench/audit.py's time limit, CI's): close the browser too,
 // which chrome-launcher starts in a process group of its own.
 process.on("SIGTERM", async () => {
   await chrome.kill();
   process.exit(143);
 });
+const TRIES = 3;
 let failed = 0;
 
 function audit(url) {
@@ -40,10 +41,13 @@ try {
   for (const [index, job] of jobs.entries()) {
     const started = Date.now();
     let result = await audit(job.url);
-    // A trace Chromium failed to record (NO_NAVSTART and the like) is Lighthouse
-    // asking to be run again, not a finding about the page: one more try.
-    if (result?.lhr.runtimeError) {
+    // A trace Chromium failed to record (NO_NAVSTART and the like, on a busy
+    // machine) is Lighthouse asking to be run again, not a finding about the page:
+    // up to two more tries, each in a new browser.
+    for (let tries = 1; result?.lhr.runtimeError && tries < TRIES; tries += 1) {
       console.log(`${job.url}: ${result.lhr.runtimeError.code}, running it again`);
+      await chrome.kill();
+      chrome = await chromeLauncher.launch({ chromeFlags });
       result = await audit(job.url);
     }
     if (!result) {
