@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 EXTRAS ?= dev
 
-.PHONY: run test install migrate catalogue roles admin static serve lint format check messages ci bench bench-search
+.PHONY: run test install migrate catalogue roles admin static serve lint format check messages ci bench bench-search audit screenshots node_modules
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CEP Portal needs Python 3.11 or newer (found " + sys.version.split()[0] + ").")'
@@ -85,3 +85,20 @@ bench: install
 bench-search: install
 	-$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/search.py $(SEARCH_ARGS)
+
+# Node packages for the audits (Lighthouse, axe-core, the Nu checker), pinned by
+# package-lock.json; no install scripts (none of them needs one).
+node_modules:
+	@test -f node_modules/lighthouse/package.json || npm ci --ignore-scripts --no-audit --no-fund
+
+# Lighthouse (mobile) on the main pages in English and Arabic, served as in production
+# by `make serve` on a throwaway database; targets and figures in docs/quality.md.
+# Needs Node.js and Chromium (CHROME_PATH, default /usr/bin/chromium). AUDIT_ARGS goes
+# to bench/audit.py, e.g. AUDIT_ARGS="--languages en --strict-performance".
+audit: install node_modules
+	$(BIN)/python bench/audit.py $(AUDIT_ARGS)
+
+# PNGs of the main pages, desktop and phone, English and Arabic, into docs/screenshots/
+# (the `browser` extra: `make screenshots EXTRAS=dev,browser` on a fresh clone).
+screenshots: install
+	$(BIN)/python bench/screenshots.py $(SCREENSHOT_ARGS)
