@@ -100,3 +100,109 @@ def test_no_focused_element_is_hidden_under_a_sticky_bar(site, page, size):
         f"At {size['width']}x{size['height']}, focused elements are covered by a "
         "sticky or fixed element:\n" + "\n".join(problems)
     )
+
+
+# WCAG's contrast ratio between two computed colours ("rgb(...)" / "rgba(...)"),
+# and the background an element sits on: the first opaque one among its ancestors
+# (none if that is an image, such as the home page's gradient).
+CONTRAST_JS = """
+const channels = (colour) => colour.match(/[\\d.]+/g).slice(0, 3).map(Number);
+const luminance = (colour) => {
+  const [r, g, b] = channels(colour).map((value) => {
+    const c = value / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const contrast = (one, other) => {
+  const [light, dark] = [luminance(one), luminance(other)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+};
+const backdrop = (element) => {
+  for (let layer = element.parentElement; layer; layer = layer.parentElement) {
+    const {backgroundColor: colour, backgroundImage} = getComputedStyle(layer);
+    if (backgroundImage !== "none") return null;  // a gradient: judged by eye
+    if (!/^rgba\\(.*,\\s*0\\)$/.test(colour)) return colour;
+  }
+  return "rgb(255, 255, 255)";
+};
+"""
+WHITE = "rgb(255, 255, 255)"
+CANVAS = "rgb(244, 246, 248)"  # the grey page background, and a hovered option's
+
+FOCUS_RING = (
+    "([white, canvas]) => {"
+    + CONTRAST_JS
+    + """
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  return {
+    focusVisible: element.matches(":focus-visible"),
+    style: style.outlineStyle,
+    width: parseFloat(style.outlineWidth),
+    colour: style.outlineColor,
+    ratios: [white, canvas, backdrop(element) || white].map(
+      (background) => contrast(style.outlineColor, background)),
+  };
+}"""
+)
+# A field's edge: its border against its fill and the background around it or, where
+# the border is transparent (the home page's hero), its fill against that background.
+CONTROL_EDGES = (
+    "() => {"
+    + CONTRAST_JS
+    + """
+  const clear = (colour) => /^rgba\\(.*,\\s*0\\)$/.test(colour);
+  return [...document.querySelectorAll(
+      "input[type=search], input[type=text], select, textarea")]
+    .filter((element) => element.getClientRects().length && backdrop(element))
+    .map((element) => {
+      const style = getComputedStyle(element);
+      const around = backdrop(element);
+      const ratios = clear(style.borderTopColor)
+        ? [contrast(style.backgroundColor, around)]
+        : [style.backgroundColor, around].map(
+            (background) => contrast(style.borderTopColor, background));
+      return {name: element.name || element.id, ratios};
+    });
+}"""
+)
+
+
+@pytest.mark.parametrize("kind", ["checkbox", "radio"])
+def test_focused_checkbox_or_radio_ring_contrasts_3_to_1(site, page, kind):
+    page.goto(site.url("programmes:programme-list"))
+    control = page.locator(f"#programme-filters input[type={kind}]").first
+    # Focus by keyboard, as a reader would: from the search field, Tab until there.
+    page.locator("#programme-filters-q").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if control.evaluate("(element) => element === document.activeElement"):
+            break
+    ring = page.evaluate(FOCUS_RING, [WHITE, CANVAS])
+
+    assert ring["focusVisible"], f"the {kind} does not show it has focus"
+    assert ring["style"] != "none" and ring["width"] >= 2, ring
+    assert min(ring["ratios"]) >= 3, (
+        f"a focused {kind}'s ring ({ring['colour']}) contrasts only "
+        f"{min(ring['ratios']):.2f}:1 with white, the grey background or its own"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_text_field_and_menu_edges_contrast_3_to_1(site, page, lang):
+    weak = []
+    for name in (
+        "programmes:programme-list",
+        "programmes:tool-list",
+        "programmes:search",
+    ):
+        page.goto(site.url(name, lang=lang))
+        edges = page.evaluate(CONTROL_EDGES)
+        assert edges, f"{name}: no text field or menu found"
+        weak += [
+            f"{name}: {edge['name']} {min(edge['ratios']):.2f}:1"
+            for edge in edges
+            if min(edge["ratios"]) < 3
+        ]
+    assert not weak, "Field edges below 3:1:\n" + "\n".join(weak)
