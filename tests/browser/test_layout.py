@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import MAIN_PAGES, on_a_phone, require_playwright
+from .conftest import MAIN_PAGES, PHONE, on_a_phone, require_playwright
 
 expect = require_playwright()
 
@@ -91,3 +91,39 @@ def test_arabic_pages_are_laid_out_right_to_left(site, page):
     )
     assert right(ar["second"]) <= ar["first"]["x"], f"menu not read right to left: {ar}"
     assert skip_link["x"] > middle, f"skip link not on the right: {skip_link}"
+
+
+# A phone, with scripts off: the menu must open without them.
+@pytest.mark.browser_context_args(
+    viewport=PHONE, has_touch=True, is_mobile=True, java_script_enabled=False
+)
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_phone_header_is_short_and_its_menu_opens_without_javascript(site, page, lang):
+    page.goto(site.url("programmes:tool-list", lang=lang))
+    header = page.locator(".site-header").bounding_box()
+    languages = page.locator(".lang-switcher__link")
+    tops = {round(link.bounding_box()["y"]) for link in languages.all()}
+    menu = page.locator(".site-menu__toggle")
+    programmes = page.locator(".site-nav a").nth(1)
+
+    assert header["height"] <= 120, f"the header takes {header['height']} px of 844"
+    assert languages.count() == 5 and len(tops) == 1, f"languages on {len(tops)} lines"
+    expect(menu).to_be_visible()
+    expect(page.locator(".site-nav")).to_be_hidden()
+    menu.tap()
+    expect(page.locator(".site-nav")).to_be_visible()
+    expect(page.locator(".account--menu").get_by_role("link")).to_be_visible()
+    programmes.tap()
+    expect(page).to_have_url(site.url("programmes:programme-list", lang=lang))
+
+
+def test_desktop_shows_the_menu_without_a_menu_button(site, page):
+    page.goto(site.url("home"))
+
+    expect(page.locator(".site-menu__toggle")).to_be_hidden()
+    expect(page.locator(".site-nav").get_by_role("link")).to_have_count(7)
+    for link in page.locator(".site-nav").get_by_role("link").all():
+        expect(link).to_be_visible()
+    expect(
+        page.locator(".account--bar").get_by_role("link", name="Sign in")
+    ).to_be_visible()
