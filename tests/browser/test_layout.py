@@ -1,6 +1,10 @@
 """What a reader sees of the layout: phone screens, languages, right-to-left Arabic."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
+
+from programmes.models import Tool
 
 from .conftest import MAIN_PAGES, PHONE, on_a_phone, require_playwright
 
@@ -23,8 +27,7 @@ OVERFLOWING = """() => {
 }"""
 
 
-@on_a_phone
-def test_main_pages_fit_a_phone_screen_without_sideways_scrolling(site, page):
+def pages_scrolling_sideways(site, page):
     too_wide = []
     for main_page in MAIN_PAGES:
         for lang in ("en", "ar"):
@@ -40,7 +43,22 @@ def test_main_pages_fit_a_phone_screen_without_sideways_scrolling(site, page):
                     f"{site.path(url)}: {scroll_width} px wide in a {inner_width} px "
                     f"viewport; sticking out:\n    {culprits}"
                 )
+    return too_wide
+
+
+@on_a_phone
+def test_main_pages_fit_a_phone_screen_without_sideways_scrolling(site, page):
+    too_wide = pages_scrolling_sideways(site, page)
     assert not too_wide, "Pages scroll sideways on a phone:\n" + "\n".join(too_wide)
+
+
+# The narrowest phones in use, such as the iPhone SE (first generation).
+@pytest.mark.browser_context_args(
+    viewport={"width": 320, "height": 568}, has_touch=True, is_mobile=True
+)
+def test_main_pages_fit_a_320_px_screen_without_sideways_scrolling(site, page):
+    too_wide = pages_scrolling_sideways(site, page)
+    assert not too_wide, "Pages scroll sideways at 320 px:\n" + "\n".join(too_wide)
 
 
 def test_language_switcher_keeps_page_and_filters(site, page):
@@ -127,3 +145,41 @@ def test_desktop_shows_the_menu_without_a_menu_button(site, page):
     expect(
         page.locator(".account--bar").get_by_role("link", name="Sign in")
     ).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_risk_area_lists_each_tool_by_its_full_name_as_a_link(site, page, lang):
+    page.goto(
+        site.url("risk_areas:riskarea-detail", lang=lang, kwargs={"slug": "drugs"})
+    )
+    links = page.locator(".threat .tool-links a")
+    expect(links.first).to_be_visible()
+
+    shown = links.evaluate_all(
+        """(links) => links.map((link) => {
+          const style = getComputedStyle(link);
+          return {
+            text: link.innerText,
+            href: link.getAttribute("href"),
+            underlined: style.textDecorationLine.includes("underline"),
+            clipped: link.scrollWidth > link.clientWidth + 1
+              || style.textOverflow === "ellipsis",
+          };
+        })"""
+    )
+    with translation.override(lang):
+        names = {
+            tool.get_absolute_url(): tool.name
+            for tool in Tool.objects.visible_to(AnonymousUser())
+        }
+    problems = [
+        f"{link['href']}: {link['text']!r}"
+        + ("" if link["underlined"] else " (not underlined)")
+        + (" (clipped)" if link["clipped"] else "")
+        for link in shown
+        if names[link["href"]] not in link["text"]
+        or "…" in link["text"]
+        or not link["underlined"]
+        or link["clipped"]
+    ]
+    assert not problems, "Tool links without their full name:\n" + "\n".join(problems)
