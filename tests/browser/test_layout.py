@@ -183,3 +183,25 @@ def test_risk_area_lists_each_tool_by_its_full_name_as_a_link(site, page, lang):
         or link["clipped"]
     ]
     assert not problems, "Tool links without their full name:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_printed_tool_page_gives_full_source_addresses_and_no_keywords(
+    site, page, lang
+):
+    tool = Tool.objects.get(slug="archeo")
+    long_sources = [url for url in tool.sources if len(url) > 60]
+    assert long_sources, "pick a tool whose source address is long"
+    page.goto(site.url("programmes:tool-detail", lang=lang, kwargs={"slug": "archeo"}))
+    expect(page.locator(".side-box--keywords")).to_be_visible()
+
+    page.emulate_media(media="print")
+
+    printed = [
+        " ".join(text.split())
+        for text in page.locator(".source-list a").all_inner_texts()
+    ]
+    for url in long_sources:
+        assert url in printed, f"{url} is not printed in full: {printed}"
+    assert not any("…" in text for text in printed), printed
+    expect(page.locator(".side-box--keywords")).to_be_hidden()
