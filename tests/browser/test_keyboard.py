@@ -8,7 +8,7 @@ text fields and menus contrast at least 3:1 with the backgrounds they sit on.
 
 import pytest
 
-from .conftest import require_playwright
+from .conftest import CONTRAST_JS, require_playwright
 
 require_playwright()
 
@@ -102,31 +102,6 @@ def test_no_focused_element_is_hidden_under_a_sticky_bar(site, page, size):
     )
 
 
-# WCAG's contrast ratio between two computed colours ("rgb(...)" / "rgba(...)"),
-# and the background an element sits on: the first opaque one among its ancestors
-# (none if that is an image, such as the home page's gradient).
-CONTRAST_JS = """
-const channels = (colour) => colour.match(/[\\d.]+/g).slice(0, 3).map(Number);
-const luminance = (colour) => {
-  const [r, g, b] = channels(colour).map((value) => {
-    const c = value / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-};
-const contrast = (one, other) => {
-  const [light, dark] = [luminance(one), luminance(other)].sort((a, b) => b - a);
-  return (light + 0.05) / (dark + 0.05);
-};
-const backdrop = (element) => {
-  for (let layer = element.parentElement; layer; layer = layer.parentElement) {
-    const {backgroundColor: colour, backgroundImage} = getComputedStyle(layer);
-    if (backgroundImage !== "none") return null;  // a gradient: judged by eye
-    if (!/^rgba\\(.*,\\s*0\\)$/.test(colour)) return colour;
-  }
-  return "rgb(255, 255, 255)";
-};
-"""
 WHITE = "rgb(255, 255, 255)"
 CANVAS = "rgb(244, 246, 248)"  # the grey page background, and a hovered option's
 

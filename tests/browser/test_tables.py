@@ -1,0 +1,50 @@
+"""The coverage matrix, compare tables and the home page table, as readers see them."""
+
+import pytest
+
+from .conftest import CONTRAST_JS, require_playwright
+
+require_playwright()
+
+pytestmark = pytest.mark.browser
+
+AREAS = ["revenue", "drugs", "ipr-health-safety", "security", "environment"]
+
+# For one risk area's cells of the programme matrix: how far apart the levels are.
+# Two levels are told apart by their fills or, for a supporting cell, by its frame
+# (an inset box-shadow) against the other level's fill.
+LEVEL_CONTRASTS = (
+    "(area) => {"
+    + CONTRAST_JS
+    + """
+  const cell = (level) => document.querySelector(
+    `#programme-matrix .heatmap__cell--${level}.area-${area}`)
+    || document.querySelector(`#programme-matrix .heatmap__cell--${level}`);
+  // A cell's fill: its own background or, if clear, the table's behind it.
+  const fill = (element) => {
+    const colour = getComputedStyle(element).backgroundColor;
+    return /^rgba\\(.*,\\s*0\\)$/.test(colour) ? backdrop(element) : colour;
+  };
+  const [primary, supporting, none] = ["primary", "supporting", "none"].map(cell);
+  const frame = getComputedStyle(supporting).boxShadow.match(
+    /(rgba?|color)\\([^)]*\\)/);
+  const apart = (level, other) => Math.max(
+    contrast(fill(level), fill(other)),
+    level === supporting && frame ? contrast(frame[0], fill(other)) : 0);
+  return {
+    "primary/supporting": apart(supporting, primary),
+    "supporting/none": apart(supporting, none),
+  };
+}"""
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_heat_map_levels_are_told_apart_in_every_risk_area(site, page, lang):
+    page.goto(site.url("programmes:coverage", lang=lang))
+    weak = []
+    for area in AREAS:
+        for pair, ratio in page.evaluate(LEVEL_CONTRASTS, area).items():
+            if ratio < 3:
+                weak.append(f"{area}: {pair} {ratio:.2f}:1")
+    assert not weak, "Adjacent coverage levels below 3:1:\n" + "\n".join(weak)
