@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import CONTRAST_JS, require_playwright
+from .conftest import CONTRAST_JS, on_a_phone, require_playwright
 
 require_playwright()
 
@@ -48,3 +48,48 @@ def test_heat_map_levels_are_told_apart_in_every_risk_area(site, page, lang):
             if ratio < 3:
                 weak.append(f"{area}: {pair} {ratio:.2f}:1")
     assert not weak, "Adjacent coverage levels below 3:1:\n" + "\n".join(weak)
+
+
+# Words of the given elements' text that a line break splits: a word drawn on two
+# lines has two boxes.
+SPLIT_WORDS = """(elements) => {
+  const split = [];
+  for (const element of elements) {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = [...range.getClientRects()].map((box) => Math.round(box.top));
+        const lines = new Set(tops);
+        if (lines.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@on_a_phone
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_programme_matrix_shows_every_risk_area_on_a_phone(site, page, lang):
+    page.goto(site.url("programmes:coverage", lang=lang))
+    scroller = page.locator("#programme-matrix .table-scroll")
+
+    hidden = scroller.evaluate(
+        """(scroller) => [...scroller.querySelectorAll("thead th")]
+          .filter((th) => {
+            const box = th.getBoundingClientRect();
+            const frame = scroller.getBoundingClientRect();
+            return box.left < frame.left - 1 || box.right > frame.right + 1;
+          })
+          .map((th) => th.innerText.trim())"""
+    )
+    assert not hidden, f"columns off screen at 390 px: {hidden}"
+    heads = page.locator(
+        "#programme-matrix .heatmap__record, #programme-matrix tfoot th"
+    )
+    assert heads.count() > 5
+    split = heads.evaluate_all(SPLIT_WORDS)
+    assert not split, f"row headers break inside words: {split}"
