@@ -93,3 +93,42 @@ def test_programme_matrix_shows_every_risk_area_on_a_phone(site, page, lang):
     assert heads.count() > 5
     split = heads.evaluate_all(SPLIT_WORDS)
     assert not split, f"row headers break inside words: {split}"
+
+
+COMPARE_QUERY = {
+    "programme": ["drugs-and-precursors-programme", "environment-programme"]
+}
+# Each compare table: how its item columns' cells are aligned, and whether it fits.
+COMPARE_TABLES = """() => [...document.querySelectorAll(".table-scroll")]
+  .filter((scroller) => scroller.querySelector("table.compare"))
+  .map((scroller) => ({
+    caption: scroller.querySelector("caption, thead th").innerText.split("\\n")[0],
+    aligns: [...new Set([...scroller.querySelectorAll(
+        "thead .compare__item, tbody td:not([colspan])")]
+      .map((cell) => getComputedStyle(cell).textAlign))],
+    overflow: scroller.scrollWidth - scroller.clientWidth,
+  }))"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_compare_aligns_cells_alike_in_every_table(site, page, lang):
+    page.goto(site.url("programmes:compare", lang=lang, query=COMPARE_QUERY))
+
+    tables = page.evaluate(COMPARE_TABLES)
+
+    assert len(tables) >= 4, tables
+    aligns = {align for table in tables for align in table["aligns"]}
+    assert len(aligns) == 1, f"cells aligned differently: {tables}"
+
+
+@on_a_phone
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_compare_shows_two_programmes_side_by_side_on_a_phone(site, page, lang):
+    page.goto(site.url("programmes:compare", lang=lang, query=COMPARE_QUERY))
+
+    tables = page.evaluate(COMPARE_TABLES)
+
+    too_wide = [
+        f"{t['caption']}: {t['overflow']} px" for t in tables if t["overflow"] > 0
+    ]
+    assert not too_wide, f"tables wider than the screen: {too_wide}"
