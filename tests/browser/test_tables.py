@@ -132,3 +132,26 @@ def test_compare_shows_two_programmes_side_by_side_on_a_phone(site, page, lang):
         f"{t['caption']}: {t['overflow']} px" for t in tables if t["overflow"] > 0
     ]
     assert not too_wide, f"tables wider than the screen: {too_wide}"
+
+
+@on_a_phone
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_home_table_and_its_caption_fit_a_phone(site, page, lang):
+    page.goto(site.url("home", lang=lang))
+    scroller = page.locator(".table-scroll", has=page.locator(".crosstab"))
+
+    fit = scroller.evaluate(
+        """(scroller) => {
+          const frame = scroller.getBoundingClientRect();
+          const caption = scroller.querySelector(".caption-inner")
+            .getBoundingClientRect();
+          return {
+            overflow: scroller.scrollWidth - scroller.clientWidth,
+            captionInside: caption.left >= frame.left - 1
+              && caption.right <= frame.right + 1,
+          };
+        }"""
+    )
+
+    assert fit["captionInside"], "the table's caption is cut off"
+    assert fit["overflow"] <= 0, f"the table is {fit['overflow']} px too wide"
