@@ -43,6 +43,38 @@ NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 AXE_SCRIPT = NODE_MODULES / "axe-core/axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar/build/dist/vnu.jar"
 
+# WCAG's contrast ratio between two computed colours ("rgb(...)" / "rgba(...)"),
+# and the background an element sits on: the first opaque one among its ancestors
+# (none if that is an image, such as the home page's gradient).
+CONTRAST_JS = """
+const channels = (colour) => {
+  // "rgb(r, g, b)" in 0-255, or "color(srgb r g b)" (from color-mix) in 0-1.
+  const values = colour.match(/[\\d.]+/g).map(Number);
+  return colour.startsWith("color(srgb")
+    ? values.slice(0, 3).map((value) => value * 255)
+    : values.slice(0, 3);
+};
+const luminance = (colour) => {
+  const [r, g, b] = channels(colour).map((value) => {
+    const c = value / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const contrast = (one, other) => {
+  const [light, dark] = [luminance(one), luminance(other)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+};
+const backdrop = (element) => {
+  for (let layer = element.parentElement; layer; layer = layer.parentElement) {
+    const {backgroundColor: colour, backgroundImage} = getComputedStyle(layer);
+    if (backgroundImage !== "none") return null;  // a gradient: judged by eye
+    if (!/^rgba\\(.*,\\s*0\\)$/.test(colour)) return colour;
+  }
+  return "rgb(255, 255, 255)";
+};
+"""
+
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

@@ -1,8 +1,12 @@
 """What a reader sees of the layout: phone screens, languages, right-to-left Arabic."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
-from .conftest import MAIN_PAGES, on_a_phone, require_playwright
+from programmes.models import Tool
+
+from .conftest import MAIN_PAGES, PHONE, on_a_phone, require_playwright
 
 expect = require_playwright()
 
@@ -23,8 +27,7 @@ OVERFLOWING = """() => {
 }"""
 
 
-@on_a_phone
-def test_main_pages_fit_a_phone_screen_without_sideways_scrolling(site, page):
+def pages_scrolling_sideways(site, page):
     too_wide = []
     for main_page in MAIN_PAGES:
         for lang in ("en", "ar"):
@@ -40,7 +43,22 @@ def test_main_pages_fit_a_phone_screen_without_sideways_scrolling(site, page):
                     f"{site.path(url)}: {scroll_width} px wide in a {inner_width} px "
                     f"viewport; sticking out:\n    {culprits}"
                 )
+    return too_wide
+
+
+@on_a_phone
+def test_main_pages_fit_a_phone_screen_without_sideways_scrolling(site, page):
+    too_wide = pages_scrolling_sideways(site, page)
     assert not too_wide, "Pages scroll sideways on a phone:\n" + "\n".join(too_wide)
+
+
+# The narrowest phones in use, such as the iPhone SE (first generation).
+@pytest.mark.browser_context_args(
+    viewport={"width": 320, "height": 568}, has_touch=True, is_mobile=True
+)
+def test_main_pages_fit_a_320_px_screen_without_sideways_scrolling(site, page):
+    too_wide = pages_scrolling_sideways(site, page)
+    assert not too_wide, "Pages scroll sideways at 320 px:\n" + "\n".join(too_wide)
 
 
 def test_language_switcher_keeps_page_and_filters(site, page):
@@ -91,3 +109,99 @@ def test_arabic_pages_are_laid_out_right_to_left(site, page):
     )
     assert right(ar["second"]) <= ar["first"]["x"], f"menu not read right to left: {ar}"
     assert skip_link["x"] > middle, f"skip link not on the right: {skip_link}"
+
+
+# A phone, with scripts off: the menu must open without them.
+@pytest.mark.browser_context_args(
+    viewport=PHONE, has_touch=True, is_mobile=True, java_script_enabled=False
+)
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_phone_header_is_short_and_its_menu_opens_without_javascript(site, page, lang):
+    page.goto(site.url("programmes:tool-list", lang=lang))
+    header = page.locator(".site-header").bounding_box()
+    languages = page.locator(".lang-switcher__link")
+    tops = {round(link.bounding_box()["y"]) for link in languages.all()}
+    menu = page.locator(".site-menu__toggle")
+    programmes = page.locator(".site-nav a").nth(1)
+
+    assert header["height"] <= 120, f"the header takes {header['height']} px of 844"
+    assert languages.count() == 5 and len(tops) == 1, f"languages on {len(tops)} lines"
+    expect(menu).to_be_visible()
+    expect(page.locator(".site-nav")).to_be_hidden()
+    menu.tap()
+    expect(page.locator(".site-nav")).to_be_visible()
+    expect(page.locator(".account--menu").get_by_role("link")).to_be_visible()
+    programmes.tap()
+    expect(page).to_have_url(site.url("programmes:programme-list", lang=lang))
+
+
+def test_desktop_shows_the_menu_without_a_menu_button(site, page):
+    page.goto(site.url("home"))
+
+    expect(page.locator(".site-menu__toggle")).to_be_hidden()
+    expect(page.locator(".site-nav").get_by_role("link")).to_have_count(7)
+    for link in page.locator(".site-nav").get_by_role("link").all():
+        expect(link).to_be_visible()
+    expect(
+        page.locator(".account--bar").get_by_role("link", name="Sign in")
+    ).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_risk_area_lists_each_tool_by_its_full_name_as_a_link(site, page, lang):
+    page.goto(
+        site.url("risk_areas:riskarea-detail", lang=lang, kwargs={"slug": "drugs"})
+    )
+    links = page.locator(".threat .tool-links a")
+    expect(links.first).to_be_visible()
+
+    shown = links.evaluate_all(
+        """(links) => links.map((link) => {
+          const style = getComputedStyle(link);
+          return {
+            text: link.innerText,
+            href: link.getAttribute("href"),
+            underlined: style.textDecorationLine.includes("underline"),
+            clipped: link.scrollWidth > link.clientWidth + 1
+              || style.textOverflow === "ellipsis",
+          };
+        })"""
+    )
+    with translation.override(lang):
+        names = {
+            tool.get_absolute_url(): tool.name
+            for tool in Tool.objects.visible_to(AnonymousUser())
+        }
+    problems = [
+        f"{link['href']}: {link['text']!r}"
+        + ("" if link["underlined"] else " (not underlined)")
+        + (" (clipped)" if link["clipped"] else "")
+        for link in shown
+        if names[link["href"]] not in link["text"]
+        or "…" in link["text"]
+        or not link["underlined"]
+        or link["clipped"]
+    ]
+    assert not problems, "Tool links without their full name:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_printed_tool_page_gives_full_source_addresses_and_no_keywords(
+    site, page, lang
+):
+    tool = Tool.objects.get(slug="archeo")
+    long_sources = [url for url in tool.sources if len(url) > 60]
+    assert long_sources, "pick a tool whose source address is long"
+    page.goto(site.url("programmes:tool-detail", lang=lang, kwargs={"slug": "archeo"}))
+    expect(page.locator(".side-box--keywords")).to_be_visible()
+
+    page.emulate_media(media="print")
+
+    printed = [
+        " ".join(text.split())
+        for text in page.locator(".source-list a").all_inner_texts()
+    ]
+    for url in long_sources:
+        assert url in printed, f"{url} is not printed in full: {printed}"
+    assert not any("…" in text for text in printed), printed
+    expect(page.locator(".side-box--keywords")).to_be_hidden()

@@ -259,7 +259,12 @@ def test_source_addresses_are_left_to_right_and_not_translated(client, catalogue
     assert [link.attrs.get("translate") for link in links] == ["no", "no"]
     assert [
         (part.text(), part.attrs.get("dir")) for part in links[1].find_all(dir="ltr")
-    ] == [("wcoomd.org", "ltr"), ("/fr/media/newsroom/2017/archeo.aspx", "ltr")]
+    ] == [
+        ("wcoomd.org", "ltr"),
+        ("/fr/media/newsroom/2017/archeo.aspx", "ltr"),
+        # The full address, shown on paper only.
+        ("https://www.wcoomd.org/fr/media/newsroom/2017/archeo.aspx", "ltr"),
+    ]
 
 
 # The search in Arabic words: an English word would find English text, rightly marked.
