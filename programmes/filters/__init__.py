@@ -82,13 +82,21 @@ class CatalogueFilter(FilterSet):
         "sort": _("Unknown sort order “%(value)s” was ignored."),
     }
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(
+        self, data=None, queryset=None, *, request=None, prefix=None, options=None
+    ):
+        """`options` may give the records a filter offers when the caller has
+        read them already ({"component": [...]}); the others are read when first
+        needed (a value to check, the facets), each in one query."""
         self.user = getattr(request, "user", None)
         self.ignored = []
         super().__init__(QueryDict(), queryset, request=request, prefix=prefix)
         self.filters["sort"].extra["choices"] = self.sort_choices
+        given = options or {}
         self.options = {
-            name: list(self.filters[name].get_queryset(request))
+            name: given[name]
+            if name in given
+            else self.filters[name].get_queryset(request).all()
             for name in self.slug_filters
         }
         for name, records in self.options.items():
@@ -134,6 +142,8 @@ class CatalogueFilter(FilterSet):
             values = [value for value in data.getlist(name) if value]
             if not isinstance(self.filters[name], ModelMultipleChoiceFilter):
                 values = values[-1:]
+            if not values:
+                continue
             known = {record.slug for record in self.options[name]}
             unknown = [value for value in values if value not in known]
             queryset = self.filters[name].get_queryset(self.request)
@@ -249,6 +259,7 @@ class CatalogueFilter(FilterSet):
         labels = {
             name: {record.slug: str(record) for record in records}
             for name, records in self.options.items()
+            if self.selected(name)
         }
         for name, choices in self.choice_filters.items():
             labels[name] = {value: str(label) for value, label in choices}
