@@ -24,7 +24,7 @@ from django_filters import (
 )
 
 from risk_areas.languages import translated
-from risk_areas.models import CEPComponent, RiskArea
+from risk_areas.models import CEPComponent, RiskArea, Threat
 from risk_areas.slugs import SlugRenamed, resolve_old_slugs
 
 from ..editorial import visible
@@ -73,6 +73,9 @@ class CatalogueFilter(FilterSet):
     )
 
     links = {}
+    # Filters reached from a link elsewhere (a risk area's threat), without a
+    # facet of their own in the sidebar.
+    unfaceted = ()
     default_sort = "name"
     sort_choices = SORT_CHOICES
     unknown_messages = {
@@ -225,6 +228,8 @@ class CatalogueFilter(FilterSet):
         """Every filter's options with their counts, in the sidebar's order."""
         facets = []
         for name in self.links:
+            if name in self.unfaceted:
+                continue
             path, through = self.links[name]
             if name in self.options:
                 options = [(r.slug, str(r)) for r in self.options[name]]
@@ -322,6 +327,7 @@ class ToolFilter(CatalogueFilter):
     )
     programme = slug_filter(Programme, _("Programme"), queryset=_visible_programmes)
     partner = slug_filter(Partner, _("Partner"))
+    threat = slug_filter(Threat, _("Threat"))
 
     links = {
         "risk_area": ("coverage__risk_area", None),
@@ -329,13 +335,25 @@ class ToolFilter(CatalogueFilter):
         "kind": ("kind", None),
         "programme": ("programmes", "programmes"),
         "partner": ("partners", None),
+        "threat": ("threats", None),
     }
+    unfaceted = ("threat",)
     unknown_messages = {
         **CatalogueFilter.unknown_messages,
+        "threat": _("Unknown threat “%(value)s” was ignored."),
         "programme": _("Unknown programme “%(value)s” was ignored."),
         "kind": _("Unknown kind “%(value)s” was ignored."),
     }
 
     class Meta:
         model = Tool
-        fields = ["q", "risk_area", "component", "kind", "programme", "partner", "sort"]
+        fields = [
+            "q",
+            "risk_area",
+            "component",
+            "kind",
+            "programme",
+            "partner",
+            "threat",
+            "sort",
+        ]

@@ -15,7 +15,7 @@ from risk_areas.models import CEPComponent
 from risk_areas.slugs import OldSlugRedirectMixin
 
 from ..models import Partner, Programme, Tool
-from .related import FIRST_FEW, first_few, first_few_by, list_url
+from ..related import FIRST_FEW, first_few, first_few_by, list_url
 
 
 class CatalogueDetailView(OldSlugRedirectMixin, DetailView):

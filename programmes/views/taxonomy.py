@@ -22,7 +22,7 @@ from ..models import (
     visible,
     with_record_counts,
 )
-from .related import FIRST_FEW, FirstFew, first_few, first_few_by, list_url
+from ..related import FIRST_FEW, FirstFew, first_few, first_few_by, list_url
 
 
 class RiskAreaListView(ListView):
