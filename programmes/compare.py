@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from risk_areas.languages import translated
-from risk_areas.models import CEPComponent, RiskArea
+from risk_areas.models import CEPComponent, RiskArea, Threat
 
 from .coverage import Cell
 from .models import Programme, Tool
@@ -103,9 +103,12 @@ def _items(kind, slugs, user):
     )
     return (
         Programme.objects.visible_to(user)
-        .with_links(user, tools=False)
+        .with_coverage()
+        .with_tool_count(user)
         .prefetch_related(
-            Prefetch("tools", queryset=tools[:COMPARE_TOOLS], to_attr="first_tools")
+            Prefetch("threats", queryset=Threat.objects.with_risk_area()),
+            "partners",
+            Prefetch("tools", queryset=tools[:COMPARE_TOOLS], to_attr="first_tools"),
         )
         .filter(slug__in=slugs)
     )
