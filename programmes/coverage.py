@@ -175,7 +175,6 @@ class CountCell:
     risk_area: object
     primary: int = 0
     supporting: int = 0
-    heat: int = 0
     url: str = ""
 
     @property
@@ -259,15 +258,6 @@ def tool_matrix(tools, risk_areas, components):
     }
     counts = _column_counts(tools, risk_areas)
     kinds = dict(Tool.Kind.choices)
-    largest = max(
-        (
-            cells[c, k, area.pk, CoverageLevel.PRIMARY]
-            + cells[c, k, area.pk, CoverageLevel.SUPPORTING]
-            for c, k in row_totals
-            for area in risk_areas
-        ),
-        default=0,
-    )
     groups = []
     for component in [*components, None]:
         key = component.pk if component else None
@@ -284,7 +274,6 @@ def tool_matrix(tools, risk_areas, components):
                     supporting=cells[key, kind, area.pk, CoverageLevel.SUPPORTING],
                     url=_tool_list_url(risk_area=area.slug, component=slug, kind=kind),
                 )
-                cell.heat = heat(cell.total, largest)
                 row_cells.append(cell)
             rows.append(
                 KindRow(

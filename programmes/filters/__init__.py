@@ -96,11 +96,14 @@ class CatalogueFilter(FilterSet):
         super().__init__(QueryDict(), queryset, request=request, prefix=prefix)
         self.filters["sort"].extra["choices"] = self.sort_choices
         given = options or {}
+        asked = data if data is not None else QueryDict()
+        # A filter without a facet offers its records only when it is used.
         self.options = {
             name: given[name]
             if name in given
             else self.filters[name].get_queryset(request).all()
             for name in self.slug_filters
+            if name not in self.unfaceted or any(asked.getlist(name))
         }
         for name, records in self.options.items():
             self.filters[name].extra["options"] = records
