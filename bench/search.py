@@ -7,7 +7,7 @@
 
 For each database it builds a throwaway copy (SQLite: a file in a temporary
 directory; PostgreSQL: a test_ database on the server), migrates it, loads the
-bundled catalogue and grows it with synthetic tools (bench/synthetic.py, fixed
+bundled catalogue and grows it with synthetic tools (programmes/synthetic.py, fixed
 seed) to each size in turn. At each size it times a fixed set of queries taken from
 the relevance set, each run --repeat times after one warm-up run:
 
@@ -118,7 +118,6 @@ def measure(repeat):
 def run_database(sizes, repeat):
     """In a child process whose DATABASE_URL names the database to measure."""
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "bench"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cep_portal.settings")
     # The test Client speaks plain http, as a loopback `make serve` does.
     os.environ.setdefault("DJANGO_SSL_REDIRECT", "0")
@@ -129,7 +128,8 @@ def run_database(sizes, repeat):
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import override_settings
-    from synthetic import grow_catalogue
+
+    from programmes.synthetic import grow_catalogue
 
     # WhiteNoise looks for collected files at start-up; the Client serves from finders.
     warnings.filterwarnings("ignore", "No directory at", UserWarning)

@@ -6,18 +6,26 @@ see are treated exactly like slugs that never existed.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from risk_areas.models import CEPComponent, RiskArea
+from risk_areas.languages import translated
+from risk_areas.models import CEPComponent, RiskArea, Threat
 
 from .coverage import Cell
 from .models import Programme, Tool
+from .related import first_few_by, list_url
 
 # Compare shows two to four records side by side.
 COMPARE_MIN = 2
 COMPARE_MAX = 4
+# A programme's tools shown side by side, before "See all".
+COMPARE_TOOLS = 10
+# The picker's choices: programmes, and tools of each kind, matching the search.
+PICKER_PROGRAMMES = 30
+PICKER_TOOLS = 8
 # Values beyond this many in a compare link are not even looked up.
 COMPARE_MAX_VALUES = 20
 
@@ -85,8 +93,25 @@ def _section(key, title, rows, empty, group_by=None):
 
 
 def _items(kind, slugs, user):
-    model = Programme if kind == "programme" else Tool
-    return model.objects.visible_to(user).with_links(user).filter(slug__in=slugs)
+    if kind == "tool":
+        return Tool.objects.visible_to(user).with_links(user).filter(slug__in=slugs)
+    # A programme's tools may be thousands: the first few of each, and counts.
+    tools = (
+        Tool.objects.visible_to(user)
+        .only("name", "slug", "acronym")
+        .order_by(translated("name"), "pk")
+    )
+    return (
+        Programme.objects.visible_to(user)
+        .with_coverage()
+        .with_tool_count(user)
+        .prefetch_related(
+            Prefetch("threats", queryset=Threat.objects.with_risk_area()),
+            "partners",
+            Prefetch("tools", queryset=tools[:COMPARE_TOOLS], to_attr="first_tools"),
+        )
+        .filter(slug__in=slugs)
+    )
 
 
 def _risk_area_rows(items, risk_areas):
@@ -108,11 +133,22 @@ def _risk_area_rows(items, risk_areas):
     return rows
 
 
-def _component_rows(items, components, kind):
+def _component_rows(items, components, kind, user):
+    if kind == "programme":
+        # Each programme's visible tools in each component, in one query.
+        counts = {
+            (programme, component): number
+            for programme, component, number in Tool.objects.visible_to(user)
+            .filter(programmes__in=[item.pk for item in items])
+            .order_by()
+            .values_list("programmes", "components")
+            .annotate(Count("pk", distinct=True))
+        }
+
     def count(item, component):
         if kind == "tool":
             return int(component in item.components.all())
-        return sum(1 for tool in item.tools.all() if component in tool.components.all())
+        return counts.get((item.pk, component.pk), 0)
 
     rows = []
     for component in components:
@@ -192,7 +228,7 @@ def compare(requested, user):
         _section(
             "components",
             _("CEP components"),
-            _component_rows(items, list(CEPComponent.objects.all()), kind),
+            _component_rows(items, list(CEPComponent.objects.all()), kind, user),
             _("No CEP components yet."),
         ),
         _section(
@@ -206,9 +242,19 @@ def compare(requested, user):
         related = _section(
             "related",
             _("Tools"),
-            _rows(items, lambda item: item.tools.all()),
+            _rows(items, lambda item: item.first_tools),
             _("None of these has a tool in the catalogue."),
         )
+        # Where a programme has more tools than shown: how many, and where.
+        related["more"] = [
+            {
+                "item": item,
+                "count": item.tool_count,
+                "url": list_url("programmes:tool-list", programme=item.slug),
+            }
+            for item in items
+            if item.tool_count > len(item.first_tools)
+        ]
     else:
         related = _section(
             "related",
@@ -220,19 +266,54 @@ def compare(requested, user):
     return result
 
 
-def compare_choices(user):
-    """The visible programmes, and tools grouped by kind, to pick from: two queries."""
-    tools = sorted(
-        Tool.objects.visible_to(user).only("name", "slug", "acronym", "kind"),
-        key=_by_name,
+def _picked_first(slugs):
+    return Case(When(slug__in=slugs, then=Value(0)), default=Value(1))
+
+
+def compare_choices(user, find="", picked=None):
+    """The visible programmes, and tools grouped by kind, to pick from: the
+    records picked already, then the first few (of each kind of tool) whose name
+    holds `find`. Two queries, whatever the catalogue's size."""
+    picked = picked or {}
+    name = translated("name")
+
+    def found(kind):
+        # Every record without `find`; else those it names, and those picked.
+        if not find:
+            return Q()
+        return (
+            Q(name__icontains=find)
+            | Q(acronym__icontains=find)
+            | Q(slug__in=picked.get(kind, []))
+        )
+
+    programmes = list(
+        Programme.objects.visible_to(user)
+        .annotate(sort_name=name)
+        .filter(found("programme"))
+        .only("name", "slug", "acronym", "order")
+        .order_by(
+            _picked_first(picked.get("programme", [])), "order", "sort_name", "pk"
+        )[:PICKER_PROGRAMMES]
+    )
+    tools = Tool.objects.visible_to(user).only("name", "slug", "acronym", "kind")
+    groups = first_few_by(
+        tools.filter(found("tool")),
+        "kind",
+        [_picked_first(picked.get("tool", [])), name, "pk"],
+        few=PICKER_TOOLS,
     )
     return {
-        "programmes": list(
-            Programme.objects.visible_to(user).only("name", "slug", "acronym", "order")
-        ),
+        "find": find,
+        "programmes": programmes,
         "tool_groups": [
-            {"kind": value, "label": label, "tools": members}
+            {
+                "kind": value,
+                "label": label,
+                "tools": groups[value].rows,
+                "count": groups[value].count,
+            }
             for value, label in Tool.Kind.choices
-            if (members := [tool for tool in tools if tool.kind == value])
+            if value in groups
         ],
     }

@@ -3,23 +3,29 @@
 Every function takes querysets the caller has already narrowed to what the
 reader may see (and filtered), so drafts and restricted records are absent from
 rows, cells, totals and thin spots alike. Each runs a fixed number of queries
-whatever the catalogue's size: counts are grouped in the database, and the
-matrices read the link tables as plain ids.
+and shows a bounded number of rows whatever the catalogue's size: counts are
+grouped in the database, programmes come a page at a time, and tools are
+counted by CEP component and kind rather than listed one by one.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from risk_areas.models import Threat
 
-from .models import CoverageLevel, Tool
+from .models import CoverageLevel, Tool, ToolCoverage
 
 # A risk area served by fewer tools than this is a thin spot.
 THIN_RISK_AREA_TOOLS = 3
 # A threat served by this many tools or fewer is a thin spot.
 THIN_THREAT_TOOLS = 1
+# Programmes on a page of the coverage matrix.
+PROGRAMMES_PER_PAGE = 25
 # Heat levels of a count relative to the largest count shown (0 = none).
 HEAT_STEPS = 4
 
@@ -77,6 +83,7 @@ class Matrix:
     groups: list = field(default_factory=list)
     totals: list = field(default_factory=list)
     count: int = 0
+    page_obj: object = None
 
 
 def _levels(records):
@@ -102,13 +109,37 @@ def _rows(records, levels, risk_areas):
     ]
 
 
-def _totals(levels, risk_areas, thin_below=None):
-    counts = Counter((area_id, level) for (_pk, area_id), level in levels.items())
+def _column_counts(records, risk_areas):
+    """One query: how many of `records` there are, and how many cover each risk
+    area at each level, as {"count": n, (area id, level): n}."""
+    counts = {
+        f"a{area.pk}_{level}": Count(
+            "pk",
+            filter=Q(coverage__risk_area=area, coverage__level=level),
+            distinct=True,
+        )
+        for area in risk_areas
+        for level in CoverageLevel.values
+    }
+    totals = records.model.objects.filter(pk__in=records.values("pk")).aggregate(
+        count=Count("pk", distinct=True), **counts
+    )
+    return {
+        "count": totals["count"],
+        **{
+            (area.pk, level): totals[f"a{area.pk}_{level}"]
+            for area in risk_areas
+            for level in CoverageLevel.values
+        },
+    }
+
+
+def _totals(counts, risk_areas, thin_below=None):
     totals = [
         ColumnTotal(
             area,
-            primary=counts[(area.pk, CoverageLevel.PRIMARY)],
-            supporting=counts[(area.pk, CoverageLevel.SUPPORTING)],
+            primary=counts.get((area.pk, CoverageLevel.PRIMARY), 0),
+            supporting=counts.get((area.pk, CoverageLevel.SUPPORTING), 0),
         )
         for area in risk_areas
     ]
@@ -119,43 +150,171 @@ def _totals(levels, risk_areas, thin_below=None):
     return totals
 
 
-def programme_matrix(programmes, risk_areas):
-    """Programmes (rows) × risk areas (columns)."""
-    records = list(programmes)
-    levels = _levels(programmes)
+def programme_matrix(programmes, risk_areas, page=1):
+    """Programmes (rows, PROGRAMMES_PER_PAGE to a page) × risk areas (columns),
+    with the totals of all of them. Three queries whatever their number."""
+    counts = _column_counts(programmes, risk_areas)
+    paginator = Paginator(programmes, PROGRAMMES_PER_PAGE)
+    paginator.count = counts["count"]  # known already: spares a query
+    page_obj = paginator.get_page(page)
+    records = list(page_obj.object_list)
+    shown = programmes.model.objects.filter(pk__in=[record.pk for record in records])
     return Matrix(
         risk_areas=risk_areas,
-        rows=_rows(records, levels, risk_areas),
-        totals=_totals(levels, risk_areas),
-        count=len(records),
+        rows=_rows(records, _levels(shown), risk_areas),
+        totals=_totals(counts, risk_areas),
+        count=counts["count"],
+        page_obj=page_obj,
     )
+
+
+@dataclass
+class CountCell:
+    """How many tools of a matrix row cover `risk_area`, at each level."""
+
+    risk_area: object
+    primary: int = 0
+    supporting: int = 0
+    url: str = ""
+
+    @property
+    def total(self):
+        return self.primary + self.supporting
+
+
+@dataclass
+class KindRow:
+    """The tools of one kind in one CEP component, counted per risk area."""
+
+    kind: str
+    label: str
+    cells: list
+    total: int = 0
+    url: str = ""
+
+
+def _tool_list_url(**params):
+    query = urlencode({name: value for name, value in params.items() if value})
+    return f"{reverse('programmes:tool-list')}?{query}"
+
+
+def _cross_table(risk_areas, components, cells, area_totals, component_totals, count):
+    """The risk area × CEP component table from counts already made:
+    cells {(area id, component id): n}, area_totals {area id: n},
+    component_totals {component id: n}, count (every tool once)."""
+    largest = max(cells.values(), default=0)
+    rows = []
+    for area in risk_areas:
+        row_cells = [
+            {
+                "component": component,
+                "count": cells.get((area.pk, component.pk), 0),
+                "heat": heat(cells.get((area.pk, component.pk), 0), largest),
+            }
+            for component in components
+        ]
+        rows.append(
+            {
+                "risk_area": area,
+                "cells": row_cells,
+                "total": area_totals.get(area.pk, 0),
+            }
+        )
+    return {
+        "components": components,
+        "rows": rows,
+        "totals": [
+            {"component": component, "count": component_totals.get(component.pk, 0)}
+            for component in components
+        ],
+        "count": count,
+    }
 
 
 def tool_matrix(tools, risk_areas, components):
-    """Tools × risk areas grouped by CEP component; a tool in two shows twice.
+    """Tools × risk areas, counted by CEP component and kind: a row per kind in
+    each component, the kinds with most tools first; each cell counts the tools
+    covering its risk area (primary and supporting) and opens their list.
 
-    The totals count each tool once, whatever the number of its components.
+    A tool in two components counts in each; the totals count it once. Three
+    queries whatever the number of tools; returns the matrix and the
+    risk area × component cross-table made from the same counts.
     """
-    records = list(tools)
-    levels = _levels(tools)
-    links = defaultdict(set)
-    through = Tool.components.through.objects.filter(tool__in=tools.values("pk"))
-    for tool_id, component_id in through.values_list("tool_id", "cepcomponent_id"):
-        links[tool_id].add(component_id)
-    groups = [
-        {"component": component, "rows": _rows(members, levels, risk_areas)}
-        for component in components
-        if (members := [t for t in records if component.pk in links[t.pk]])
-    ]
-    shown = {component.pk for component in components}
-    if loose := [tool for tool in records if not shown & links[tool.pk]]:
-        groups.append({"component": None, "rows": _rows(loose, levels, risk_areas)})
-    return Matrix(
+    ids = tools.values("pk")
+    cells = defaultdict(int)  # (component id, kind, area id, level) -> tools
+    for component_id, kind, area_id, level, count in (
+        ToolCoverage.objects.filter(tool__in=ids)
+        .order_by()
+        .values_list("tool__components", "tool__kind", "risk_area", "level")
+        .annotate(Count("tool", distinct=True))
+    ):
+        cells[component_id, kind, area_id, level] = count
+    row_totals = {
+        (component_id, kind): count
+        for component_id, kind, count in Tool.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("components", "kind")
+        .annotate(Count("pk", distinct=True))
+    }
+    counts = _column_counts(tools, risk_areas)
+    kinds = dict(Tool.Kind.choices)
+    groups = []
+    for component in [*components, None]:
+        key = component.pk if component else None
+        slug = component.slug if component else ""
+        rows = []
+        for (component_id, kind), total in row_totals.items():
+            if component_id != key:
+                continue
+            row_cells = []
+            for area in risk_areas:
+                cell = CountCell(
+                    area,
+                    primary=cells[key, kind, area.pk, CoverageLevel.PRIMARY],
+                    supporting=cells[key, kind, area.pk, CoverageLevel.SUPPORTING],
+                    url=_tool_list_url(risk_area=area.slug, component=slug, kind=kind),
+                )
+                row_cells.append(cell)
+            rows.append(
+                KindRow(
+                    kind,
+                    kinds.get(kind, kind),
+                    row_cells,
+                    total,
+                    _tool_list_url(component=slug, kind=kind),
+                )
+            )
+        if rows:
+            rows.sort(key=lambda row: (-row.total, str(row.label)))
+            groups.append(
+                {
+                    "component": component,
+                    "rows": rows,
+                    "count": sum(row.total for row in rows),
+                }
+            )
+    matrix = Matrix(
         risk_areas=risk_areas,
         groups=groups,
-        totals=_totals(levels, risk_areas, THIN_RISK_AREA_TOOLS),
-        count=len(records),
+        totals=_totals(counts, risk_areas, THIN_RISK_AREA_TOOLS),
+        count=counts["count"],
     )
+    per_cell = defaultdict(int)
+    for (component_id, _kind, area_id, _level), count in cells.items():
+        per_cell[area_id, component_id] += count
+    table = _cross_table(
+        risk_areas,
+        components,
+        per_cell,
+        {total.risk_area.pk: total.total for total in matrix.totals},
+        {
+            group["component"].pk: group["count"]
+            for group in groups
+            if group["component"]
+        },
+        counts["count"],
+    )
+    return matrix, table
 
 
 def cross_table(tools, risk_areas, components):
@@ -178,57 +337,41 @@ def cross_table(tools, risk_areas, components):
         )
     }
     totals = records.aggregate(count=Count("pk", distinct=True), **per_component)
-    largest = max(
-        (row[key] for row in by_area.values() for key in per_component), default=0
+    return _cross_table(
+        risk_areas,
+        components,
+        {
+            (area_id, component.pk): row[f"c{component.pk}"]
+            for area_id, row in by_area.items()
+            for component in components
+        },
+        {area_id: row["total"] for area_id, row in by_area.items()},
+        {component.pk: totals[f"c{component.pk}"] for component in components},
+        totals["count"],
     )
-    rows = []
-    for area in risk_areas:
-        counts = by_area.get(area.pk, {})
-        cells = [
-            {
-                "component": component,
-                "count": counts.get(f"c{component.pk}", 0),
-                "heat": heat(counts.get(f"c{component.pk}", 0), largest),
-            }
-            for component in components
-        ]
-        rows.append(
-            {"risk_area": area, "cells": cells, "total": counts.get("total", 0)}
-        )
-    return {
-        "components": components,
-        "rows": rows,
-        "totals": [
-            {"component": component, "count": totals[f"c{component.pk}"]}
-            for component in components
-        ],
-        "count": totals["count"],
-    }
 
 
 def thin_threats(tools):
-    """Threats served by at most THIN_THREAT_TOOLS of `tools`: [{threat, count}]."""
-    counts = dict(
-        Tool.threats.through.objects.filter(tool__in=tools.values("pk"))
-        .order_by()
-        .values("threat_id")
-        .annotate(count=Count("tool_id", distinct=True))
-        .values_list("threat_id", "count")
+    """Threats served by at most THIN_THREAT_TOOLS of `tools`: [{threat, count}],
+    in one query."""
+    threats = Threat.objects.with_risk_area().annotate(
+        count=Count("tools", filter=Q(tools__in=tools.values("pk")), distinct=True)
     )
     return [
-        {"threat": threat, "count": counts.get(threat.pk, 0)}
-        for threat in Threat.objects.with_risk_area()
-        if counts.get(threat.pk, 0) <= THIN_THREAT_TOOLS
+        {"threat": threat, "count": threat.count}
+        for threat in threats
+        if threat.count <= THIN_THREAT_TOOLS
     ]
 
 
-def coverage(programmes, tools, risk_areas, components):
-    """Everything the coverage page shows, from visible, filtered querysets."""
-    matrix = tool_matrix(tools, risk_areas, components)
+def coverage(programmes, tools, risk_areas, components, page=1):
+    """Everything the coverage page shows, from visible, filtered querysets:
+    nine queries at most, whatever the catalogue's size."""
+    matrix, table = tool_matrix(tools, risk_areas, components)
     return {
-        "programme_matrix": programme_matrix(programmes, risk_areas),
+        "programme_matrix": programme_matrix(programmes, risk_areas, page),
         "tool_matrix": matrix,
-        "cross_table": cross_table(tools, risk_areas, components),
+        "cross_table": table,
         "thin_risk_areas": [total for total in matrix.totals if total.thin],
         "thin_threats": thin_threats(tools),
         "thin_risk_area_tools": THIN_RISK_AREA_TOOLS,

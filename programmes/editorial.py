@@ -7,7 +7,8 @@ are for editors only; restricted records are for members (users holding
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,12 +48,31 @@ def count_visible(relation, user):
     return Count(relation, filter=condition, distinct=True)
 
 
+def count_visible_apart(model, relation, user):
+    """The records at the end of `relation` of `model` (a risk area's "tools")
+    that `user` may see, counted in a subquery of their own.
+
+    Two counts joined in one query multiply each other's rows (every programme
+    of a risk area times every tool); apart, each reads only its own links.
+    """
+    rel = model._meta.get_field(relation)
+    lookup = rel.field.name  # from the counted records back to `model`
+    counted = (
+        rel.related_model.objects.filter(visible(user), **{lookup: OuterRef("pk")})
+        .order_by()
+        .values(lookup)
+        .annotate(count=Count("pk", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def with_record_counts(queryset, user):
     """`queryset` (risk areas, partners) with the programmes and tools `user` may
     see counted, as `programme_count` and `tool_count`."""
     return queryset.annotate(
-        programme_count=count_visible("programmes", user),
-        tool_count=count_visible("tools", user),
+        programme_count=count_visible_apart(queryset.model, "programmes", user),
+        tool_count=count_visible_apart(queryset.model, "tools", user),
     )
 
 

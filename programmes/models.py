@@ -91,25 +91,31 @@ class ProgrammeQuerySet(EditorialQuerySet):
     def with_tool_count(self, user):
         return self.annotate(tool_count=count_visible("tools", user))
 
-    def with_links(self, user):
-        """Everything a programme's page shows, limited to what `user` may see."""
+    def with_links(self, user, tools=True):
+        """Everything a programme's record shows, limited to what `user` may see.
+
+        `tools=False` leaves its tools out (its page reads a bounded share of
+        them itself) and counts them instead, as `tool_count`.
+        """
+        predecessors = Programme.objects.visible_to(user).order_by("merged_on", "order")
+        programmes = (
+            self.with_coverage()
+            .with_visible_successor(user)
+            .prefetch_related(
+                Prefetch("threats", queryset=Threat.objects.with_risk_area()),
+                "partners",
+                Prefetch("predecessors", queryset=predecessors),
+            )
+        )
+        if not tools:
+            return programmes.with_tool_count(user)
         tools = (
             Tool.objects.visible_to(user)
             .with_coverage()
             .prefetch_related("components")
             .order_by(translated("name"))
         )
-        predecessors = Programme.objects.visible_to(user).order_by("merged_on", "order")
-        return (
-            self.with_coverage()
-            .with_visible_successor(user)
-            .prefetch_related(
-                Prefetch("threats", queryset=Threat.objects.with_risk_area()),
-                "partners",
-                Prefetch("tools", queryset=tools),
-                Prefetch("predecessors", queryset=predecessors),
-            )
-        )
+        return programmes.prefetch_related(Prefetch("tools", queryset=tools))
 
 
 @with_documents("programme")

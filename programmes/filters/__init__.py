@@ -24,7 +24,7 @@ from django_filters import (
 )
 
 from risk_areas.languages import translated
-from risk_areas.models import CEPComponent, RiskArea
+from risk_areas.models import CEPComponent, RiskArea, Threat
 from risk_areas.slugs import SlugRenamed, resolve_old_slugs
 
 from ..editorial import visible
@@ -73,6 +73,9 @@ class CatalogueFilter(FilterSet):
     )
 
     links = {}
+    # Filters reached from a link elsewhere (a risk area's threat), without a
+    # facet of their own in the sidebar.
+    unfaceted = ()
     default_sort = "name"
     sort_choices = SORT_CHOICES
     unknown_messages = {
@@ -82,14 +85,25 @@ class CatalogueFilter(FilterSet):
         "sort": _("Unknown sort order “%(value)s” was ignored."),
     }
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(
+        self, data=None, queryset=None, *, request=None, prefix=None, options=None
+    ):
+        """`options` may give the records a filter offers when the caller has
+        read them already ({"component": [...]}); the others are read when first
+        needed (a value to check, the facets), each in one query."""
         self.user = getattr(request, "user", None)
         self.ignored = []
         super().__init__(QueryDict(), queryset, request=request, prefix=prefix)
         self.filters["sort"].extra["choices"] = self.sort_choices
+        given = options or {}
+        asked = data if data is not None else QueryDict()
+        # A filter without a facet offers its records only when it is used.
         self.options = {
-            name: list(self.filters[name].get_queryset(request))
+            name: given[name]
+            if name in given
+            else self.filters[name].get_queryset(request).all()
             for name in self.slug_filters
+            if name not in self.unfaceted or any(asked.getlist(name))
         }
         for name, records in self.options.items():
             self.filters[name].extra["options"] = records
@@ -134,6 +148,8 @@ class CatalogueFilter(FilterSet):
             values = [value for value in data.getlist(name) if value]
             if not isinstance(self.filters[name], ModelMultipleChoiceFilter):
                 values = values[-1:]
+            if not values:
+                continue
             known = {record.slug for record in self.options[name]}
             unknown = [value for value in values if value not in known]
             queryset = self.filters[name].get_queryset(self.request)
@@ -215,6 +231,8 @@ class CatalogueFilter(FilterSet):
         """Every filter's options with their counts, in the sidebar's order."""
         facets = []
         for name in self.links:
+            if name in self.unfaceted:
+                continue
             path, through = self.links[name]
             if name in self.options:
                 options = [(r.slug, str(r)) for r in self.options[name]]
@@ -249,6 +267,7 @@ class CatalogueFilter(FilterSet):
         labels = {
             name: {record.slug: str(record) for record in records}
             for name, records in self.options.items()
+            if self.selected(name)
         }
         for name, choices in self.choice_filters.items():
             labels[name] = {value: str(label) for value, label in choices}
@@ -311,6 +330,7 @@ class ToolFilter(CatalogueFilter):
     )
     programme = slug_filter(Programme, _("Programme"), queryset=_visible_programmes)
     partner = slug_filter(Partner, _("Partner"))
+    threat = slug_filter(Threat, _("Threat"))
 
     links = {
         "risk_area": ("coverage__risk_area", None),
@@ -318,13 +338,25 @@ class ToolFilter(CatalogueFilter):
         "kind": ("kind", None),
         "programme": ("programmes", "programmes"),
         "partner": ("partners", None),
+        "threat": ("threats", None),
     }
+    unfaceted = ("threat",)
     unknown_messages = {
         **CatalogueFilter.unknown_messages,
+        "threat": _("Unknown threat “%(value)s” was ignored."),
         "programme": _("Unknown programme “%(value)s” was ignored."),
         "kind": _("Unknown kind “%(value)s” was ignored."),
     }
 
     class Meta:
         model = Tool
-        fields = ["q", "risk_area", "component", "kind", "programme", "partner", "sort"]
+        fields = [
+            "q",
+            "risk_area",
+            "component",
+            "kind",
+            "programme",
+            "partner",
+            "threat",
+            "sort",
+        ]

@@ -4,6 +4,7 @@ and each filter's options with the number of results choosing one would give."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.functional import cached_property
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter, fields
 
 
@@ -48,7 +49,12 @@ class OptionsField:
 
     def __init__(self, *args, options=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.options = {record.slug: record for record in options}
+        self._options = options
+
+    @cached_property
+    def options(self):
+        # Read when a value is first checked: a filter left empty costs nothing.
+        return {record.slug: record for record in self._options}
 
     def record(self, value):
         if value not in self.options:

@@ -27,11 +27,19 @@ class CoverageView(TemplateView):
         for name in PARAMETERS:
             params.setlist(name, request.GET.getlist(name))
         user = request.user
+        components = list(CEPComponent.objects.all())
+        # Both read the components this page shows anyway: no query of their own.
+        options = {"component": components}
         filtersets = [
             ProgrammeFilter(
-                params, Programme.objects.visible_to(user), request=request
+                params,
+                Programme.objects.visible_to(user),
+                request=request,
+                options=options,
             ),
-            ToolFilter(params, Tool.objects.visible_to(user), request=request),
+            ToolFilter(
+                params, Tool.objects.visible_to(user), request=request, options=options
+            ),
         ]
         programmes, tools = (filterset.qs for filterset in filtersets)
         values = {
@@ -50,10 +58,15 @@ class CoverageView(TemplateView):
                 {name: [value] for name, value in values.items()},
                 risk_areas=risk_areas,
             )
-        components = list(CEPComponent.objects.all())
         shown = [c for c in components if c.slug == values.get("component")]
         context = self.get_context_data(
-            **coverage(programmes, tools, risk_areas, shown or components),
+            **coverage(
+                programmes,
+                tools,
+                risk_areas,
+                shown or components,
+                page=request.GET.get("page", 1),
+            ),
             filters={**values, "active": bool(values)},
             ignored=list(dict.fromkeys(m for f in filtersets for m in f.ignored)),
             risk_areas=risk_areas,

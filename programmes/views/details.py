@@ -5,16 +5,17 @@ one, so its existence is never revealed. Editors open any record through its
 preview page, with a banner.
 """
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from risk_areas.languages import translated
+from risk_areas.models import CEPComponent
 from risk_areas.slugs import OldSlugRedirectMixin
 
 from ..models import Partner, Programme, Tool
+from ..related import FIRST_FEW, first_few, first_few_by, list_url
 
 
 class CatalogueDetailView(OldSlugRedirectMixin, DetailView):
@@ -35,7 +36,10 @@ class CatalogueDetailView(OldSlugRedirectMixin, DetailView):
         records = self.model.objects.all()
         if not self.preview:
             records = records.visible_to(user)
-        return records.with_links(user)
+        return self.with_links(records)
+
+    def with_links(self, records):
+        return records.with_links(self.request.user)
 
     def renamed_url(self, record):
         name = self.model._meta.model_name
@@ -56,21 +60,33 @@ class CatalogueDetailView(OldSlugRedirectMixin, DetailView):
 
 
 class ProgrammeDetailView(CatalogueDetailView):
+    """A programme: its tools grouped by CEP component, the first few of each."""
+
     model = Programme
     context_object_name = "programme"
 
+    def with_links(self, records):
+        return records.with_links(self.request.user, tools=False)
+
     def get_context_data(self, **kwargs):
-        groups = {}
-        for tool in self.object.tools.all():
-            for component in tool.components.all() or [None]:
-                groups.setdefault(component, []).append(tool)
-        tool_groups = sorted(
-            groups.items(),
-            key=lambda item: (item[0] is None, item[0] and item[0].order),
+        programme = self.object
+        tools = Tool.objects.visible_to(self.request.user).filter(programmes=programme)
+        groups = first_few_by(
+            tools.with_coverage(), "components", [translated("name"), "pk"]
         )
+        tool_groups = []
+        for component in [*CEPComponent.objects.all(), None]:
+            if group := groups.get(component.pk if component else None):
+                group.url = list_url(
+                    "programmes:tool-list",
+                    programme=programme.slug,
+                    component=component.slug if component else "",
+                )
+                tool_groups.append((component, group))
         return super().get_context_data(
             tool_groups=tool_groups,
-            successor=getattr(self.object, "visible_successor", None),
+            tool_url=list_url("programmes:tool-list", programme=programme.slug),
+            successor=getattr(programme, "visible_successor", None),
             **kwargs,
         )
 
@@ -89,22 +105,29 @@ class ToolPreviewView(ToolDetailView):
 
 
 class PartnerDetailView(OldSlugRedirectMixin, DetailView):
+    """A partner: the first few of its programmes and of its tools, with counts."""
+
     model = Partner
     context_object_name = "partner"
 
-    def get_queryset(self):
+    def get_context_data(self, **kwargs):
         user = self.request.user
-        programmes = (
+        partner = self.object
+        programmes = first_few(
             Programme.objects.visible_to(user)
+            .filter(partners=partner)
             .with_tool_count(user)
             .with_coverage()
             .with_visible_successor(user)
-            .order_by("order", translated("name"))
+            .order_by("order", translated("name"), "pk")
         )
-        tools = (
-            Tool.objects.visible_to(user).with_coverage().order_by(translated("name"))
+        programmes.url = list_url("programmes:programme-list", partner=partner.slug)
+        tools = first_few(
+            Tool.objects.visible_to(user)
+            .filter(partners=partner)
+            .with_coverage()
+            .order_by(translated("name"), "pk"),
+            few=FIRST_FEW * 2,
         )
-        return Partner.objects.prefetch_related(
-            Prefetch("programmes", queryset=programmes),
-            Prefetch("tools", queryset=tools),
-        )
+        tools.url = list_url("programmes:tool-list", partner=partner.slug)
+        return super().get_context_data(programmes=programmes, tools=tools, **kwargs)

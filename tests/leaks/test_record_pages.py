@@ -32,16 +32,22 @@ def test_risk_area_page_lists_and_counts_only_visible_records(
     response = get_page(client, "risk_areas:riskarea-detail", slug)
 
     context = response.context
-    coverage = context["primary_coverage"] + context["supporting_coverage"]
+    # The catalogue is small: each group's first few are all of it.
+    coverage = context["primary_coverage"].rows + context["supporting_coverage"].rows
     programmes = [link.programme for link in coverage]
     tools = expected("tool", reader, coverage__risk_area__slug=slug)
     assert names_of(programmes) == expected(
         "programme", reader, coverage__risk_area__slug=slug
     )
-    assert names_of(link.tool for link in context["tool_coverage"]) == tools
+    groups = [c.first_tools for c in context["component_groups"]]
+    groups += [context["unassigned_coverage"]] if context["unassigned_coverage"] else []
+    shown = {link.tool.name for group in groups for link in group.rows}
+    assert sorted(shown) == sorted(tools)
     assert context["tool_total"] == len(tools)
     for threat in context["risk_area"].threats.all():
-        assert names_of(threat.tools.all()) == expected("tool", reader, threats=threat)
+        threat_tools = expected("tool", reader, threats=threat)
+        assert names_of(threat.first_tools) == threat_tools
+        assert threat.tool_count == len(threat_tools)
     assert_hides_secrets(response, reader, shows=names_of(programmes) + tools)
 
 
@@ -56,8 +62,9 @@ def test_component_page_lists_only_visible_records(
 
     context = response.context
     tools = expected("tool", reader, components__slug=slug)
-    shown = names_of(row["programme"] for row in context["programme_rows"])
-    assert names_of(context["tools"]) == tools
+    shown = names_of(context["programmes"].rows)
+    assert names_of(context["tools"].rows) == tools
+    assert context["tools"].count == len(tools)
     assert {
         row["risk_area"].slug: row["count"] for row in context["tools_by_area"]
     } == expected_counts(
@@ -82,9 +89,8 @@ def test_partner_page_lists_only_visible_records(
 
     response = get_page(client, "programmes:partner-detail", slug)
 
-    partner = response.context["partner"]
-    programmes = names_of(partner.programmes.all())
-    tools = names_of(partner.tools.all())
+    programmes = names_of(response.context["programmes"].rows)
+    tools = names_of(response.context["tools"].rows)
     assert programmes == expected("programme", reader, partners__slug=slug)
     assert tools == expected("tool", reader, partners__slug=slug)
     assert_hides_secrets(response, reader, shows=programmes + tools)
@@ -99,9 +105,12 @@ def test_programme_page_links_only_visible_tools_and_predecessors(
     response = get_page(client, "programmes:programme-detail", "revenue-programme")
 
     programme = response.context["programme"]
-    tools = names_of(programme.tools.all())
+    tools = names_of(
+        {tool for _c, group in response.context["tool_groups"] for tool in group.rows}
+    )
     predecessors = names_of(programme.predecessors.all())
     assert tools == expected("tool", reader, programmes__slug="revenue-programme")
+    assert programme.tool_count == len(tools)
     assert predecessors == expected(
         "programme", reader, successor__slug="revenue-programme"
     )

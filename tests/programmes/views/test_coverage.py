@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from programmes.coverage import THIN_RISK_AREA_TOOLS, heat
+from programmes.coverage import PROGRAMMES_PER_PAGE, THIN_RISK_AREA_TOOLS, heat
 from programmes.models import Access, PublicationStatus
 from tests import factories
 from tests.programmes.pages import get_page
@@ -145,14 +145,17 @@ def programme_rows(response):
     return [row.record.name for row in response.context["programme_matrix"].rows]
 
 
-def tool_names(response):
-    return sorted(
-        {
-            row.record.name
-            for group in response.context["tool_matrix"].groups
-            for row in group["rows"]
-        }
-    )
+def tool_kinds(response):
+    """{(component slug, kind): tools} of the tool matrix's rows."""
+    return {
+        (group["component"] and group["component"].slug, row.kind): row.total
+        for group in response.context["tool_matrix"].groups
+        for row in group["rows"]
+    }
+
+
+def tool_count(response):
+    return response.context["tool_matrix"].count
 
 
 def levels(row):
@@ -194,15 +197,11 @@ def test_coverage_programme_matrix_totals_per_risk_area(client, catalogue):
 def test_coverage_tool_matrix_groups_tools_by_component(client, catalogue):
     response = get_coverage(client)
 
-    groups = {
-        group["component"].slug: [row.record.name for row in group["rows"]]
-        for group in response.context["tool_matrix"].groups
-    }
-    assert groups == {
-        "partnerships": ["Operation Thunder"],
-        "technology-infrastructure": ["Customs Enforcement Network"],
-        "tools": ["Valuation Guide"],
-        "operational-activities": ["Operation Thunder"],
+    assert tool_kinds(response) == {
+        ("partnerships", "operation"): 1,
+        ("technology-infrastructure", "it-system"): 1,
+        ("tools", "guidance"): 1,
+        ("operational-activities", "operation"): 1,
     }
 
 
@@ -235,7 +234,7 @@ def test_coverage_tool_without_component_is_listed_apart(client, catalogue):
 
     last = response.context["tool_matrix"].groups[-1]
     assert last["component"] is None
-    assert [row.record.name for row in last["rows"]] == ["Loose Report"]
+    assert [(row.kind, row.total) for row in last["rows"]] == [("report", 1)]
     assert "No CEP component" in response.content.decode()
 
 
@@ -257,11 +256,9 @@ def test_coverage_hides_drafts_and_restricted_from_anonymous(client, catalogue):
         "Environment Programme",
         "Old Programme",
     ]
-    assert tool_names(response) == [
-        "Customs Enforcement Network",
-        "Operation Thunder",
-        "Valuation Guide",
-    ]
+    assert tool_count(response) == 3
+    assert ("tools", "guidance") in tool_kinds(response)
+    assert tool_kinds(response)["tools", "guidance"] == 1
     assert totals(response.context["tool_matrix"])["security"] == (0, 0)
     html = response.content.decode()
     for name in ["Members Programme", "Members Tool", "Draft Programme", "Draft Tool"]:
@@ -274,7 +271,8 @@ def test_coverage_hides_restricted_from_outsider(client, catalogue, outsider):
     response = get_coverage(client)
 
     assert "Members Programme" not in programme_rows(response)
-    assert "Members Tool" not in tool_names(response)
+    assert tool_count(response) == 3
+    assert totals(response.context["tool_matrix"])["security"] == (0, 0)
 
 
 def test_coverage_shows_restricted_but_not_drafts_to_member(client, catalogue, member):
@@ -283,9 +281,10 @@ def test_coverage_shows_restricted_but_not_drafts_to_member(client, catalogue, m
     response = get_coverage(client)
 
     assert "Members Programme" in programme_rows(response)
-    assert "Members Tool" in tool_names(response)
+    # Members Tool, not Draft Tool: both guidance in Tools, on security.
+    assert tool_count(response) == 4
+    assert tool_kinds(response)["tools", "guidance"] == 2
     assert "Draft Programme" not in programme_rows(response)
-    assert "Draft Tool" not in tool_names(response)
     assert totals(response.context["tool_matrix"])["security"] == (1, 0)
 
 
@@ -353,7 +352,7 @@ def test_coverage_threat_counts_include_restricted_tools_for_member(
 def test_coverage_filters_by_component(client, catalogue):
     response = get_coverage(client, component="tools")
 
-    assert tool_names(response) == ["Valuation Guide"]
+    assert tool_kinds(response) == {("tools", "guidance"): 1}
     # The same rule as the programme list: programmes with a visible tool there.
     assert programme_rows(response) == ["Revenue Programme"]
     assert [c.slug for c in response.context["cross_table"]["components"]] == ["tools"]
@@ -362,7 +361,11 @@ def test_coverage_filters_by_component(client, catalogue):
 def test_coverage_filters_tools_by_kind(client, catalogue):
     response = get_coverage(client, kind="operation")
 
-    assert tool_names(response) == ["Operation Thunder"]
+    assert tool_count(response) == 1
+    assert tool_kinds(response) == {
+        ("operational-activities", "operation"): 1,
+        ("partnerships", "operation"): 1,
+    }
     assert len(programme_rows(response)) == 3
 
 
@@ -370,7 +373,7 @@ def test_coverage_filters_programmes_by_status(client, catalogue):
     response = get_coverage(client, status="merged")
 
     assert programme_rows(response) == ["Old Programme"]
-    assert len(tool_names(response)) == 3
+    assert tool_count(response) == 3
 
 
 def test_coverage_matrix_matches_the_lists_for_the_same_filters(client, catalogue):
@@ -379,9 +382,47 @@ def test_coverage_matrix_matches_the_lists_for_the_same_filters(client, catalogu
     coverage = get_coverage(client, **params)
     tools = client.get(reverse("programmes:tool-list"), params)
 
-    assert tool_names(coverage) == sorted(
-        tool.name for tool in tools.context["tool_list"]
-    )
+    assert tool_count(coverage) == len(tools.context["tool_list"])
+
+
+def test_coverage_cells_count_the_tools_their_links_list(client, catalogue, member):
+    client.force_login(member)
+    response = get_coverage(client)
+
+    cells = [
+        (cell, row)
+        for group in response.context["tool_matrix"].groups
+        for row in group["rows"]
+        for cell in row.cells
+    ]
+    assert any(cell.total for cell, _row in cells)
+    for cell, row in cells:
+        listed = client.get(cell.url).context["paginator"].count
+        assert listed == cell.total, cell.url
+        assert client.get(row.url).context["paginator"].count == row.total
+
+
+def test_coverage_programme_matrix_comes_a_page_at_a_time(client, catalogue):
+    for number in range(PROGRAMMES_PER_PAGE + 2):
+        factories.make_programme(
+            f"Extra Programme {number:02}",
+            order=20 + number,
+            risk_areas=[catalogue["areas"]["drugs"]],
+        )
+
+    first = get_coverage(client)
+    second = get_coverage(client, page=2)
+
+    assert len(programme_rows(first)) == PROGRAMMES_PER_PAGE
+    # Three of the catalogue's programmes come first (WCO order), then these.
+    assert programme_rows(second) == [f"Extra Programme {n}" for n in range(22, 27)]
+    # The totals count every programme, whatever the page shows.
+    for response in (first, second):
+        matrix = response.context["programme_matrix"]
+        assert matrix.count == PROGRAMMES_PER_PAGE + 5
+        assert totals(matrix)["drugs"] == (PROGRAMMES_PER_PAGE + 2, 1)
+    assert "Page 1 of 2" in first.content.decode()
+    assert get_coverage(client, page="x").status_code == 200
 
 
 def test_coverage_unknown_filter_values_are_named_and_ignored(client, catalogue):
@@ -391,7 +432,7 @@ def test_coverage_unknown_filter_values_are_named_and_ignored(client, catalogue)
     assert "Unknown CEP component “nowhere” was ignored." in html
     assert "&lt;b&gt;bad&lt;/b&gt;" in html
     assert "<b>bad</b>" not in html
-    assert len(tool_names(response)) == 3
+    assert tool_count(response) == 3
 
 
 def test_coverage_keeps_the_filter_in_the_form(client, catalogue):

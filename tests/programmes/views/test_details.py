@@ -68,7 +68,7 @@ def test_programme_page_shows_what_staff_need(client):
     assert "Primary" in html and "Supporting" in html
     assert html.index("Source<") < html.index("wcoomd.org") < html.index("unodc.org")
     groups = response.context["tool_groups"]
-    assert [(c.name, [t.name for t in ts]) for c, ts in groups] == [
+    assert [(c.name, [t.name for t in group.rows]) for c, group in groups] == [
         ("Operational activities", ["Operation Cocair"]),
         ("Tools", ["CENcomm"]),
     ]
