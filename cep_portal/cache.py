@@ -23,6 +23,7 @@ and ask each time; a matching `If-None-Match` gets 304 without rendering. No
 restricted records, which readers must not see even as a date.
 """
 
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -30,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.db import connections, router
+from django.db import InterfaceError, OperationalError, connections, router
 from django.http import HttpResponse
 from django.utils.cache import (
     get_conditional_response,
@@ -166,10 +167,11 @@ def catalogue_version():
     )
 
 
+@functools.cache
 def release():
     """A digest of the code, templates, translations and collected static files
     this server runs: a deployment changes the keys and ETags of every page,
-    and servers running the same release agree."""
+    and servers running the same release agree. Read once per process."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
     paths = [
@@ -220,7 +222,10 @@ class PageCacheMiddleware:
                 # A member's page: never kept by the load balancer.
                 patch_cache_control(response, private=True)
             return response
-        stamp = catalogue_version()
+        try:
+            stamp = catalogue_version()
+        except (OperationalError, InterfaceError):
+            stamp = None  # the page's own 503 follows, from the view
         if not stamp:
             return self.get_response(request)
         language = get_language() or settings.LANGUAGE_CODE

@@ -5,11 +5,15 @@ import gzip
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
 from django.urls import reverse
 
-from cep_portal.cache import catalogue_tables, catalogue_version
+from cep_portal.cache import PageCacheMiddleware, catalogue_tables, catalogue_version
 from programmes.models import Partner, PublicationStatus, Tool
 from risk_areas.history import recorded_as
 from risk_areas.models import RiskArea
@@ -480,3 +484,84 @@ def test_every_catalogue_table_has_its_trigger_on_postgresql():
         tables = {row[0] for row in cursor.fetchall()}
 
     assert tables == set(catalogue_tables())
+
+
+def anonymous_get(path="/tools/"):
+    request = RequestFactory().get(path)
+    request.session = {}
+    return request
+
+
+@pytest.mark.parametrize(
+    "particular",
+    [
+        lambda request, response: response.set_cookie("seen", "1"),
+        lambda request, response: response.write(get_token(request)),
+    ],
+    ids=["sets a cookie", "holds a CSRF token"],
+)
+def test_a_response_particular_to_its_reader_is_never_stored(particular, tool):
+    rendered = []
+
+    def view(request):
+        response = HttpResponse(f"page {len(rendered)} ")
+        particular(request, response)
+        rendered.append(response)
+        return response
+
+    middleware = PageCacheMiddleware(view)
+    first = middleware(anonymous_get())
+    second = middleware(anonymous_get())
+
+    assert len(rendered) == 2
+    assert first.content != second.content
+    assert "ETag" not in second
+
+
+def test_a_plain_response_is_stored_once_for_every_anonymous_reader(tool):
+    rendered = []
+
+    def view(request):
+        rendered.append(request)
+        return HttpResponse("the same for everyone")
+
+    middleware = PageCacheMiddleware(view)
+    first = middleware(anonymous_get())
+    second = middleware(anonymous_get())
+
+    assert len(rendered) == 1
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def redis_url():
+    url = "redis://127.0.0.1:6379/5"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        return None
+    return url
+
+
+@pytest.mark.skipif(redis_url() is None, reason="no Redis at 127.0.0.1:6379")
+def test_pages_cached_in_redis_change_right_after_a_write(
+    settings, cached, client, tool
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url(),
+            "KEY_PREFIX": "cep-portal-tests",
+        }
+    }
+    caches["default"].clear()
+    page = tool.get_absolute_url()
+    before = cached(page)
+
+    Tool.objects.update(name_en="Package Renamed Elsewhere")
+    after = client.get(page)
+
+    assert "Package Renamed Elsewhere" not in text_of(before)
+    assert "Package Renamed Elsewhere" in text_of(after)
