@@ -284,6 +284,9 @@ class PageCacheMiddleware:
             return False
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return False
+        session = getattr(request, "session", None)
+        if session is not None and session.modified:
+            return False  # the reader is about to get a session cookie
         control = response.get("Cache-Control", "").lower()
         if any(word in control for word in ("private", "no-store", "no-cache")):
             return False

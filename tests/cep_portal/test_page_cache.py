@@ -5,6 +5,7 @@ import gzip
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
@@ -488,7 +489,7 @@ def test_every_catalogue_table_has_its_trigger_on_postgresql():
 
 def anonymous_get(path="/tools/"):
     request = RequestFactory().get(path)
-    request.session = {}
+    request.session = SessionStore()
     return request
 
 
@@ -497,8 +498,9 @@ def anonymous_get(path="/tools/"):
     [
         lambda request, response: response.set_cookie("seen", "1"),
         lambda request, response: response.write(get_token(request)),
+        lambda request, response: request.session.update({"seen": True}),
     ],
-    ids=["sets a cookie", "holds a CSRF token"],
+    ids=["sets a cookie", "holds a CSRF token", "starts a session"],
 )
 def test_a_response_particular_to_its_reader_is_never_stored(particular, tool):
     rendered = []
