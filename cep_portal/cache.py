@@ -13,8 +13,9 @@ or messages cookie, per language, host and full path. Signed-in members carry a
 session cookie: their pages show their name, a sign-out form with their CSRF
 token and, for some, drafts or restricted records, so they are rendered afresh
 for them and marked private. A response is stored only if it is a 200 that sets
-no cookie, used no CSRF token and was not marked private or uncacheable by its
-view. Admin, sign-in, language switching and the health check are never cached.
+no cookie, starts no session, used no CSRF token and was not marked private or
+uncacheable by its view. Admin, sign-in, language switching and the health
+check are never cached.
 
 Pages carry an ETag (the version, the release and the language) and
 `Cache-Control: public, no-cache`: browsers and the load balancer keep the page
