@@ -56,6 +56,12 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Full pages for anonymous readers (cep_portal.cache): keyed by the catalogue's
+# version, so they never go stale; old versions' pages simply expire.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("CEP_PAGE_CACHE_SECONDS", "600"))
+# Larger pages are served afresh rather than crowd the others out of the cache.
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("CEP_PAGE_CACHE_MAX_BYTES", "524288"))
 # How long a record may go unreviewed before the admin lists it as due.
 REVIEW_INTERVAL_DAYS = int(os.environ.get("CEP_REVIEW_INTERVAL_DAYS", "365"))
 
@@ -86,9 +92,15 @@ MIDDLEWARE = [
     "cep_portal.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages, not static files (WhiteNoise serves those precompressed
+    # and answers before this); adds random padding against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Anonymous readers' pages, per language, from the cache; after Locale (the
+    # language is known) and inside GZip (pages are stored uncompressed).
+    "cep_portal.cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

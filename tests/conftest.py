@@ -3,6 +3,7 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import shared_records
@@ -51,6 +52,14 @@ def _plain_static_storage(settings):
 def _quick_password_hashing(settings):
     # Test users' passwords guard nothing: the production hasher would only cost time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # Pages are cached by the catalogue's version, which a rolled-back test
+    # leaves as it found it: each test starts with an empty cache, so a page
+    # another test rendered (under other settings, say) is never served to it.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
