@@ -229,20 +229,24 @@ class CatalogueFilter(FilterSet):
 
     def facets(self):
         """Every filter's options with their counts, in the sidebar's order."""
-        facets = []
+        names, options, wanted = [], {}, []
         for name in self.links:
             if name in self.unfaceted:
                 continue
             path, through = self.links[name]
             if name in self.options:
-                options = [(r.slug, str(r)) for r in self.options[name]]
+                options[name] = [(r.slug, str(r)) for r in self.options[name]]
                 path = f"{path}__slug"
             else:
-                options = [
+                options[name] = [
                     (value, str(label)) for value, label in self.choice_filters[name]
                 ]
             condition = visible(self.user, through) if through else None
-            counts = facet_counts(self.queryset_without(name), path, condition)
+            wanted.append((name, self.queryset_without(name), path, condition))
+            names.append(name)
+        counts = facet_counts(wanted)
+        facets = []
+        for name in names:
             selected = self.selected(name)
             facets.append(
                 Facet(
@@ -252,10 +256,10 @@ class CatalogueFilter(FilterSet):
                         {
                             "value": value,
                             "label": label,
-                            "count": counts.get(value, 0),
+                            "count": counts[name].get(value, 0),
                             "selected": value in selected,
                         }
-                        for value, label in options
+                        for value, label in options[name]
                     ],
                     multiple=isinstance(self.filters[name], ModelMultipleChoiceFilter),
                 )
