@@ -244,7 +244,10 @@ class CatalogueFilter(FilterSet):
             condition = visible(self.user, through) if through else None
             wanted.append((name, self.queryset_without(name), path, condition))
             names.append(name)
+        # The results themselves, counted in the same query: the list's total.
+        wanted.append(("", self.queryset_without(None), None, None))
         counts = facet_counts(wanted)
+        self.total = counts[""].get("", 0)
         facets = []
         for name in names:
             selected = self.selected(name)

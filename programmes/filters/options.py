@@ -10,12 +10,16 @@ from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter, fields
 
 def facet_counts(facets):
     """{name: {value of path: number of records}} for each (name, queryset, path,
-    condition) of `facets`: every facet's grouped count, in one query."""
+    condition) of `facets`: every facet's grouped count, in one query. A facet
+    whose path is None counts all its records, under the value ""."""
     parts = []
     for name, queryset, path, condition in facets:
         records = queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
         if condition is not None:
             records = records.filter(condition)
+        if path is None:
+            records = records.annotate(everything=Value("", output_field=CharField()))
+            path = "everything"
         parts.append(
             records.order_by()
             .values_list(path)

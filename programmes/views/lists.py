@@ -1,5 +1,6 @@
 """The filtered programme and tool lists, and the partners."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
@@ -30,6 +31,14 @@ def query_with(query, name, value):
     return query.urlencode()
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the number of records, which it would otherwise count."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
 class CatalogueListView(FilterView):
     """A filtered list with facet counts, removable filter chips and bounded queries."""
 
@@ -49,6 +58,10 @@ class CatalogueListView(FilterView):
     def with_links(self, queryset):
         return queryset.with_coverage()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The facets' query counted the results already (see get_context_data).
+        return CountedPaginator(queryset, per_page, count=self.total, **kwargs)
+
     def paginate_queryset(self, queryset, page_size):
         """Out-of-range numbers show the nearest page; anything not a number is 404."""
         paginator = self.get_paginator(queryset, page_size)
@@ -62,8 +75,10 @@ class CatalogueListView(FilterView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         filterset = self.filterset
+        facets = filterset.facets()
+        self.total = filterset.total
+        context = super().get_context_data(**kwargs)
         query, path = filterset.data, self.request.path
         # The record behind each option and chip, so its name is marked as
         # English where it has no text in the reader's language.
@@ -83,7 +98,6 @@ class CatalogueListView(FilterView):
                     "url": f"{path}?{remaining}" if remaining else path,
                 }
             )
-        facets = filterset.facets()
         for facet in facets:
             for option in facet:
                 option["record"] = records.get(facet.name, {}).get(option["value"])

@@ -53,6 +53,9 @@ PAGES = {
 # Pages over MAX_QUERIES for reasons outside these pages' views; each is named
 # with its count so the limit is met (and this mark removed) when fixed there.
 OVER_THE_LIMIT = {
+    "compare programmes": "11: the page cache's version, the records, four "
+    "prefetches, risk areas, components, the component counts and two pickers",
+    "compare tools": "11: as compare programmes",
     "search": "19: programmes/search runs its own queries per kind of record",
 }
 
