@@ -3,6 +3,7 @@
     .venv/bin/python bench/search.py                         # both databases
     .venv/bin/python bench/search.py --sizes 1000,10000      # fewer sizes
     .venv/bin/python bench/search.py --sqlite-only --repeat 5
+    .venv/bin/python bench/search.py --postgres-only --sizes 1000,10000,30000
     .venv/bin/python bench/search.py --postgres URL          # the server to use
 
 For each database it builds a throwaway copy (SQLite: a file in a temporary
@@ -241,17 +242,22 @@ def main():
     parser.add_argument(
         "--sqlite-only", action="store_true", help="leave PostgreSQL out"
     )
+    parser.add_argument("--postgres-only", action="store_true", help="leave SQLite out")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be 1 or more")
+    if args.sqlite_only and args.postgres_only:
+        parser.error("--sqlite-only and --postgres-only leave nothing to measure")
     if args.child:
         return run_database(args.sizes, args.repeat)
 
     postgres = args.postgres or DEFAULT_POSTGRES
     status = 0
     with tempfile.TemporaryDirectory(prefix="cep-search-bench-") as scratch:
-        databases = [f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"]
+        databases = []
+        if not args.postgres_only:
+            databases.append(f"sqlite:///{Path(scratch) / 'bench.sqlite3'}")
         if not args.sqlite_only:
             if postgres_reachable(postgres):
                 databases.append(postgres)

@@ -19,6 +19,7 @@ records found on the search page.
 """
 
 from .kinds import KINDS, kind_for
+from .postgresql import ensure_words
 from .query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, clean_query, parse_query
 from .results import (
     RESULTS_PER_TYPE,
@@ -28,7 +29,14 @@ from .results import (
     search_querysets,
     understood,
 )
-from .sqlite import ensure_indexes
+from .sqlite import ensure_indexes as ensure_fts5_indexes
+
+
+def ensure_indexes(using="default"):
+    """After each migrate: SQLite's FTS5 indexes, PostgreSQL's words table (for
+    spelling), with what keeps them current. Returns what was rebuilt."""
+    return ensure_fts5_indexes(using) + ensure_words(using)
+
 
 __all__ = [
     "KINDS",

@@ -8,7 +8,7 @@ description (D).
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
@@ -76,11 +76,6 @@ class Kind:
 
     def translated_fields(self):
         return [name for weight in WEIGHTS for name in self.fields.get(weight, ())]
-
-    def primary_coverage(self):
-        """The record's links to the risk areas it mainly covers."""
-        model, link = self.coverage
-        return model._base_manager.filter(level="primary", **{link: OuterRef("pk")})
 
     def visible_to(self, user):
         """What `user` may see, with what the results show of each record."""

@@ -11,6 +11,7 @@ import operator
 import re
 from functools import reduce
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -24,7 +25,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from risk_areas import fulltext
 
-from .kinds import WEIGHTS
+from .kinds import KINDS, WEIGHTS
 
 # ts_rank wants the weights as [D, C, B, A]; its scores are small, scaled up to
 # sit beside the bonuses as bm25() does on SQLite.
@@ -97,7 +98,12 @@ def text_match(kind, alternatives, fields, plain, languages, **options):
         # The stored document; a subset of its fields is a subset of weights.
         weights = "" if every_field else _weights_of(kind, fields, plain)
         query = tsquery(alternatives, languages, weights=weights, **options)
-        return Q(**{fulltext.column(languages[0]): query})
+        # A subquery through the GIN index, evaluated once, rather than the
+        # document read again for each record.
+        matching = kind.model._base_manager.filter(
+            **{fulltext.column(languages[0]): query}
+        )
+        return Q(pk__in=matching.values("pk"))
     query = tsquery(alternatives, languages, **options)
     matching = (
         kind.model._base_manager.alias(
@@ -109,10 +115,11 @@ def text_match(kind, alternatives, fields, plain, languages, **options):
     return Q(pk__in=matching)
 
 
-def relevance(kind, queries, languages, using):
-    """For each of `queries` (lists of alternatives): ts_rank, scaled; 0 for a
-    record without them."""
-    return [
+def relevance(kind, queries, languages, using, candidates):
+    """(ts_rank, scaled, for each of `queries` (lists of alternatives); the
+    records it is computed for: `candidates`, a subquery of the best records by
+    everything else). Any other record scores 0."""
+    scores = [
         SearchRank(
             _document(kind, languages),
             tsquery(alternatives, languages),
@@ -121,6 +128,7 @@ def relevance(kind, queries, languages, using):
         * Value(RANK_SCALE, output_field=FloatField())
         for alternatives in queries
     ]
+    return scores, Q(pk__in=candidates)
 
 
 def _shown(field, languages):
@@ -183,31 +191,161 @@ def snippets(kind, pks, alternatives, fields, languages, marks, using):
 STEMMED = False  # the spelling vocabulary holds words as written
 SPELLING_CANDIDATES = 100
 
+# The catalogue's words, for "Did you mean ...": per searchable table and reader
+# language, each word of the record text that reader searches (names, acronyms,
+# keywords, summaries, in the reader's language and English) with the number of
+# records holding it. Statement triggers keep it current on every write, whatever
+# the path (a form, a bulk `update()`, the loader, a TRUNCATE), so a look-up reads
+# a few hundred rows through a `pg_trgm` index instead of the whole catalogue: its
+# size follows the vocabulary, not the number of records.
+WORDS = "programmes_search_word"
 
-def spelling_candidates(word, kinds, languages, using):
-    """(word, number of records) of the catalogue's words nearest `word` by
-    pg_trgm's similarity. Names, acronyms, keywords and summaries are the
-    vocabulary."""
+
+def _quote(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _words_function(kind):
+    return f"{kind.model._meta.db_table}_words"
+
+
+def _row_words(kind, rows, change):
+    """SELECT (language, word, change) for each word of each row of `rows`, per
+    reader language (the text that reader searches)."""
+    from risk_areas.languages import reader_languages
+
     documents = []
-    for kind in kinds:
+    for code, _name in settings.LANGUAGES:
         fields = [
             build_localized_fieldname(name, language)
             for weight in ("A", "B", "C")
             for name in kind.fields.get(weight, ())
-            for language in languages
+            for language in reader_languages(code)
         ]
-        text = " || ' ' || ".join(f"coalesce(\"{name}\", '')" for name in fields)
-        table = kind.model._meta.db_table
-        documents.append(f"SELECT to_tsvector('simple', {text}) FROM \"{table}\"")
-    statistics = " UNION ALL ".join(documents).replace("'", "''")
+        text = " || ' ' || ".join(f"coalesce(r.{_quote(name)}, '')" for name in fields)
+        documents.append(f"({_literal(code)}, to_tsvector('simple', {text}))")
+    return (
+        f"SELECT d.language, w.word, {change} AS change FROM {rows} AS r "
+        f"CROSS JOIN LATERAL (VALUES {', '.join(documents)}) AS d(language, document) "
+        "CROSS JOIN LATERAL unnest(tsvector_to_array(d.document)) AS w(word)"
+    )
+
+
+def _add_words(kind, changes):
+    """Add up `changes` (SELECTs of language, word, change) into the words table."""
+    source = _literal(kind.model._meta.db_table)
+    return (
+        f"INSERT INTO {WORDS} AS t (source, language, word, records) "
+        f"SELECT {source}, language, word, SUM(change) FROM ("
+        + " UNION ALL ".join(changes)
+        + ") AS c GROUP BY language, word HAVING SUM(change) <> 0 "
+        # In one order, so two writers never wait on each other's rows in turn.
+        "ORDER BY language, word "
+        "ON CONFLICT (source, language, word) "
+        "DO UPDATE SET records = t.records + EXCLUDED.records; "
+        f"DELETE FROM {WORDS} WHERE source = {source} AND records <= 0;"
+    )
+
+
+def _words_sql(kind):
+    """name -> CREATE statement of the trigger function and the triggers that
+    keep `kind`'s words current."""
+    table = _quote(kind.model._meta.db_table)
+    function = _quote(_words_function(kind))
+    source = _literal(kind.model._meta.db_table)
+    added, removed = _row_words(kind, "new_rows", 1), _row_words(kind, "old_rows", -1)
+    body = (
+        "BEGIN "
+        f"IF TG_OP = 'TRUNCATE' THEN DELETE FROM {WORDS} WHERE source = {source}; "
+        f"ELSIF TG_OP = 'INSERT' THEN {_add_words(kind, [added])} "
+        f"ELSIF TG_OP = 'DELETE' THEN {_add_words(kind, [removed])} "
+        f"ELSE {_add_words(kind, [added, removed])} "
+        "END IF; RETURN NULL; END"
+    )
+    statements = {
+        function: (
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $body${body}$body$"
+        )
+    }
+    events = {
+        "INSERT": "REFERENCING NEW TABLE AS new_rows",
+        "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "DELETE": "REFERENCING OLD TABLE AS old_rows",
+        "TRUNCATE": "",
+    }
+    for event, transition in events.items():
+        name = _quote(f"{_words_function(kind)}_{event.lower()}")
+        statements[name] = (
+            f"DROP TRIGGER IF EXISTS {name} ON {table}; "
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} {transition} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        )
+    return body, statements
+
+
+def ensure_words(using="default"):
+    """Create the words table, and each table's trigger function and triggers
+    where missing or out of date, then count that table's words afresh. Returns
+    the tables whose words were counted."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return []
+    counted = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {WORDS} (source text NOT NULL, "
+            "language text NOT NULL, word text NOT NULL, records integer NOT NULL, "
+            "PRIMARY KEY (source, language, word))"
+        )
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {WORDS}_trgm ON {WORDS} "
+            "USING gin (word gin_trgm_ops)"
+        )
+        tables = connection.introspection.table_names(cursor)
+        for kind in KINDS:
+            table = kind.model._meta.db_table
+            if table not in tables:
+                continue
+            body, statements = _words_sql(kind)
+            cursor.execute(
+                "SELECT p.prosrc, (SELECT count(*) FROM pg_trigger t "
+                "WHERE t.tgfoid = p.oid AND NOT t.tgisinternal) "
+                "FROM pg_proc p WHERE p.proname = %s",
+                [_words_function(kind)],
+            )
+            found = cursor.fetchone()
+            if found == (body, len(statements) - 1):
+                continue
+            for sql in statements.values():
+                cursor.execute(sql)
+            cursor.execute(
+                f"DELETE FROM {WORDS} WHERE source = %s; "
+                + _add_words(kind, [_row_words(kind, _quote(table), 1)]),
+                [table],
+            )
+            counted.append(table)
+    return counted
+
+
+def spelling_candidates(word, kinds, languages, using):
+    """(word, number of records) of the catalogue's words nearest `word` by
+    pg_trgm's similarity, from the words table (`ensure_words`). Names,
+    keywords and summaries are the vocabulary."""
+    sources = [kind.model._meta.db_table for kind in kinds]
     with connections[using].cursor() as cursor:
         # Trigrams miss a swap in a short word ("ivroy"): words with the same
         # first two letters are candidates too.
         cursor.execute(
-            f"SELECT word, ndoc FROM ts_stat('{statistics}') "
-            "WHERE word %% %s OR left(word, 2) = left(%s, 2) "
-            "ORDER BY similarity(word, %s) DESC, ndoc DESC LIMIT %s",
-            [word, word, word, SPELLING_CANDIDATES],
+            f"SELECT word, SUM(records) FROM {WORDS} "
+            "WHERE language = %s AND source = ANY(%s) "
+            "AND (word %% %s OR word LIKE %s) GROUP BY word "
+            "ORDER BY similarity(word, %s) DESC, SUM(records) DESC LIMIT %s",
+            [languages[0], sources, word, word[:2] + "%", word, SPELLING_CANDIDATES],
         )
         return cursor.fetchall()
 

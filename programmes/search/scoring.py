@@ -21,7 +21,7 @@ import operator
 from functools import reduce
 
 from django.db import connections
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import Case, F, FloatField, Q, Value, When
 
 from risk_areas.languages import reader_languages
 from risk_areas.models import RiskArea
@@ -41,6 +41,8 @@ EXACT_NAME_POINTS, NAME_PHRASE_POINTS = 20.0, 10.0
 MAIN_RISK_AREA_POINTS = 3.0
 MAIN_RISK_AREA_WORDS = ("name", "keywords")
 HISTORY_FACTOR = 0.75
+# Records scored by the database's relevance function (see `search`).
+RANKED = 200
 
 
 def backend_for(using):
@@ -54,7 +56,11 @@ def _flag(condition):
 
 def _related_points(backend, kind, alternatives, languages):
     """(condition, points, term) per link: records of `kind` whose linked
-    records' vocabulary holds one of `alternatives` (see `kinds.Related`)."""
+    records' vocabulary holds one of `alternatives` (see `kinds.Related`).
+
+    Each condition is one uncorrelated subquery (the records linked to a matching
+    record), evaluated once per search rather than once per record.
+    """
     found = []
     for related in kind.related:
         linked = related.linked().filter(
@@ -65,9 +71,11 @@ def _related_points(backend, kind, alternatives, languages):
                 related.plain,
                 languages,
             ),
-            **{related.link: OuterRef("pk")},
+            **{f"{related.link}__isnull": False},
         )
-        found.append((Q(Exists(linked)), related.points, related.term))
+        found.append(
+            (Q(pk__in=linked.values(related.link)), related.points, related.term)
+        )
     return found
 
 
@@ -134,54 +142,86 @@ def _bonuses(backend, kind, parsed, languages):
                 kind_for(RiskArea), every, MAIN_RISK_AREA_WORDS, [], languages
             )
         )
-        links = kind.primary_coverage().filter(risk_area__in=areas)
-        found.append(MAIN_RISK_AREA_POINTS * _flag(Exists(links)))
+        model, link = kind.coverage
+        covering = model._base_manager.filter(level="primary", risk_area__in=areas)
+        found.append(MAIN_RISK_AREA_POINTS * _flag(Q(pk__in=covering.values(link))))
     return found
 
 
 def _term(backend, kind, group, languages):
     """(how much the record holds one of `group`'s alternatives: 1 in its own
     text, less through some links (`kinds.Related.term`); points for holding it
-    only through its links)."""
+    only through its links; the records holding it at all)."""
     own = _own_match(backend, kind, group.alternatives, languages)
     related = _related_points(backend, kind, group.alternatives, languages)
     points = [value * _flag(condition & ~own) for condition, value, _term in related]
     whens = [When(own, then=Value(1.0))]
     for condition, _points, term in sorted(related, key=lambda link: -link[2]):
         whens.append(When(condition, then=Value(term)))
-    return Case(*whens, default=Value(0.0), output_field=FloatField()), points
+    holding = reduce(operator.or_, [own, *(link[0] for link in related)])
+    term = Case(*whens, default=Value(0.0), output_field=FloatField())
+    return term, points, holding
+
+
+def _total(scores):
+    return reduce(operator.add, scores) if scores else Value(0.0)
 
 
 def search(queryset, parsed, *, relaxed=False):
     """`queryset` narrowed to the records holding any of `parsed`'s terms (weak
     words only when `relaxed`), annotated with `rank` (higher is better) and
-    `terms` (how many it holds)."""
+    `terms` (how many it holds).
+
+    The database's relevance score, the costly part, is computed for a bounded
+    set of records only (`backend.relevance`): on PostgreSQL, the best `RANKED`
+    by everything else (it only adds to a rank, so they stay ahead of the rest);
+    on SQLite, the best matches of the FTS5 index. The work of scoring no longer
+    grows with the number of matches.
+    """
     kind = kind_for(queryset.model)
     backend = backend_for(queryset.db)
     languages = reader_languages()
-    held, weak = [], []
+    held, weak, holding = [], [], []
     for group in parsed.groups:
-        term, points = _term(backend, kind, group, languages)
+        term, points, records = _term(backend, kind, group, languages)
         weak += points
         if parsed.counted(group, relaxed):
             held.append(term)
+            holding.append(records)
         else:
             weak.append(WEAK_TERM_POINTS * term)
-    terms = reduce(operator.add, held)
-    queryset = queryset.annotate(terms=terms).filter(terms__gt=0)
+    # Records holding a term: subqueries the database evaluates once each.
+    queryset = queryset.filter(reduce(operator.or_, holding))
+    queryset = queryset.annotate(terms=reduce(operator.add, held))
     everything = [alt for group in parsed.groups for alt in group.alternatives]
     typed = [group.complete[0] for group in parsed.groups]
-    scores = [
-        *backend.relevance(kind, [everything, typed], languages, queryset.db),
-        *weak,
-        *_bonuses(backend, kind, parsed, languages),
-    ]
-    rank = TERM_POINTS * F("terms") + reduce(operator.add, scores)
-    if kind.history is not None:
-        # History ranks below what replaced it, term for term.
-        rank = rank * Case(
-            When(kind.history, then=Value(HISTORY_FACTOR)),
-            default=Value(1.0),
-            output_field=FloatField(),
-        )
-    return queryset.annotate(rank=rank + _acronym_bonus(kind, parsed))
+    scores = [*weak, *_bonuses(backend, kind, parsed, languages)]
+    acronym = _acronym_bonus(kind, parsed)
+
+    def ranked(score):
+        rank = TERM_POINTS * F("terms") + score
+        if kind.history is not None:
+            # History ranks below what replaced it, term for term.
+            rank = rank * Case(
+                When(kind.history, then=Value(HISTORY_FACTOR)),
+                default=Value(1.0),
+                output_field=FloatField(),
+            )
+        return rank + acronym
+
+    candidates = (
+        queryset.annotate(_before=ranked(_total(scores)))
+        .order_by("-_before", "pk")
+        .values("pk")[:RANKED]
+    )
+    relevance, scored = backend.relevance(
+        kind, [everything, typed], languages, queryset.db, candidates
+    )
+    # The same order as adding the relevance score to every record, since it is 0
+    # for the others; only the scored records compute it.
+    rank = Case(
+        When(scored, then=ranked(_total([*relevance, *scores]))),
+        default=ranked(_total(scores)),
+        output_field=FloatField(),
+    )
+    return queryset.annotate(rank=rank)

@@ -172,15 +172,16 @@ def text_match(kind, alternatives, fields, plain, languages, **options):
     return Q(pk__in=_matching(kind, query))
 
 
-def relevance(kind, queries, languages, using):
-    """For each of `queries` (lists of alternatives): bm25() over the reader's
-    columns, higher is better.
+def relevance(kind, queries, languages, using, candidates=None):
+    """(bm25() over the reader's columns for each of `queries` (lists of
+    alternatives), higher is better; the records it is computed for).
 
     FTS5 ranks every match in one pass over its index (one statement for all the
     queries); the best RANKED of each carry their score into the query, the
     others 0 (they still rank by the terms they hold and the bonuses). Scoring
     each row in a subquery of its own would repeat the full-text query once per
-    matching row.
+    matching row. (`candidates`, the best records by everything else, is not
+    needed: FTS5 finds its own best.)
     """
     plain = [name for names in kind.plain.values() for name in names]
     names = searched_columns(kind, kind.translated_fields(), plain, languages)
@@ -196,7 +197,7 @@ def relevance(kind, queries, languages, using):
     with connections[using].cursor() as cursor:
         cursor.execute(" UNION ALL ".join([best] * len(queries)), params)
         rows = cursor.fetchall()
-    return [
+    scores = [
         Case(
             *(
                 When(pk=pk, then=Value(score))
@@ -206,10 +207,10 @@ def relevance(kind, queries, languages, using):
             default=Value(0.0),
             output_field=FloatField(),
         )
-        if any(at == position for at, _pk, _score in rows)
-        else Value(0.0)
         for position in range(len(queries))
+        if any(at == position for at, _pk, _score in rows)
     ]
+    return scores, Q(pk__in=sorted({pk for _at, pk, _score in rows}))
 
 
 def snippets(kind, pks, alternatives, fields, languages, marks, using):

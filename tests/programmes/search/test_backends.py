@@ -117,6 +117,38 @@ def test_a_word_in_the_catalogue_is_not_corrected():
     assert found("timbre") == ["timbre-programme"]
 
 
+def test_corrections_follow_every_change_to_the_catalogue():
+    tool = factories.make_tool("Pangolin Guide", summary="Scales and ivory.")
+    assert understood("pangolni").suggestion == "pangolin"
+
+    Tool.objects.filter(pk=tool.pk).update(name="Zanzibar Guide")
+    assert understood("zanzibra").suggestion == "zanzibar"
+    assert understood("pangolni").corrections == ()
+
+    Tool.objects.filter(pk=tool.pk).delete()
+    assert understood("zanzibra").corrections == ()
+
+
+def test_corrections_read_the_readers_language_and_english():
+    factories.make_tool("Seizure Guide", name_fr="Guide des saisies")
+
+    assert understood("sasies").corrections == ()
+    with translation.override("fr"):
+        assert understood("sasies").suggestion == "saisies"
+        assert understood("seizrue").suggestion == "seizure"
+
+
+@postgresql_only
+def test_postgresql_corrections_forget_a_truncated_table():
+    factories.make_tool("Pangolin Guide")
+    with connection.cursor() as cursor:
+        # The test's transaction holds deferred checks of the rows just written.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE programmes_tool CASCADE")
+
+    assert understood("pangolni").corrections == ()
+
+
 def test_search_page_offers_the_corrected_query(client):
     factories.make_programme("Narcotics Programme")
 
