@@ -407,6 +407,8 @@ def test_html_is_gzipped_for_readers_who_accept_it(client, tool):
     assert gzip.decompress(compressed.content) == plain.content
     assert gzip.decompress(from_cache.content) == plain.content
     assert compressed["ETag"].startswith("W/")  # the same page, another encoding
+    assert from_cache["ETag"] == compressed["ETag"]
+    assert from_cache["Content-Length"] == str(len(from_cache.content))
 
 
 def test_a_write_to_any_catalogue_table_changes_the_version(tool):
