@@ -60,7 +60,7 @@ def test_programme_page_shows_what_staff_need(client):
         "Since 2012",
         "Cocaine trafficking",
         "United Nations Office on Drugs and Crime",
-        "Nov. 20, 2026",
+        "20 November 2026",
         '<li class="keyword">precursors</li>',
     ]:
         assert text in html, text
@@ -82,7 +82,7 @@ def test_pccp_page_lists_its_predecessors_with_the_merge_date(client, pccp_famil
     assert "Programmes merged into this one" in html
     assert f'href="{ccp.get_absolute_url()}"' in html
     assert f'href="{aircop.get_absolute_url()}"' in html
-    assert "Merged on April 1, 2024" in html
+    assert "Merged on 1 April 2024" in html
 
 
 def test_merged_programme_page_links_prominently_to_its_successor(client, pccp_family):
