@@ -155,3 +155,42 @@ def test_home_table_and_its_caption_fit_a_phone(site, page, lang):
 
     assert fit["captionInside"], "the table's caption is cut off"
     assert fit["overflow"] <= 0, f"the table is {fit['overflow']} px too wide"
+
+
+FOUR_PROGRAMMES = {
+    "programme": [
+        "environment-programme",
+        "security-programme",
+        "revenue-programme",
+        "drugs-and-precursors-programme",
+    ]
+}
+SCROLL_HINTS = """() => [...document.querySelectorAll(".table-scroll__hint")].map(
+  (hint) => {
+    const region = hint.nextElementSibling;
+    return {
+      shown: !hint.hidden && hint.offsetHeight > 0,
+      scrolls: region.scrollWidth > region.clientWidth + 1,
+    };
+  })"""
+
+
+@on_a_phone
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_table_that_scrolls_sideways_says_so_on_a_phone(site, page, lang):
+    page.goto(site.url("programmes:compare", lang=lang, query=FOUR_PROGRAMMES))
+
+    hints = page.evaluate(SCROLL_HINTS)
+
+    assert any(hint["scrolls"] for hint in hints), "four programmes should overflow"
+    assert all(hint["shown"] == hint["scrolls"] for hint in hints), hints
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_no_scroll_hint_where_every_table_fits(site, page, lang):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site.url("programmes:compare", lang=lang, query=COMPARE_QUERY))
+
+    hints = page.evaluate(SCROLL_HINTS)
+
+    assert hints and not any(hint["shown"] for hint in hints), hints
