@@ -23,7 +23,6 @@ that cost points, and exits non-zero when a target is missed:
 """
 
 import argparse
-import contextlib
 import json
 import os
 import re
@@ -37,6 +36,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from serving import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -191,15 +192,6 @@ def start_portal(port, workdir, logs):
         start_new_session=True,
     )
     return server, output
-
-
-def stop(server):
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
 
 
 def run_lighthouse(jobs, chrome, timeout):
