@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -55,6 +57,10 @@ class ThreatInline(TranslationTabularInline):
     fields = ["name", "slug", "order", "keywords"]
     prepopulated_fields = {"slug": ["name"]}
     show_change_link = True
+    # A row per threat: the keywords box starts short and grows by hand.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}
+    }
 
 
 @admin.register(RiskArea)

@@ -139,6 +139,9 @@ class LanguageAdminMixin:
                 ],
                 "empty": str(_("empty")),
                 "error": str(_("has errors")),
+                # Translators: on an inline table's language tab, when some rows
+                # lack text in that language.
+                "incomplete": str(_("incomplete")),
                 # Translators: names one field's row of language tabs, e.g. for Summary.
                 "label": str(_("Languages of %(field)s")),
             }

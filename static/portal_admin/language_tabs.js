@@ -12,6 +12,11 @@
  * time. A tab says when its text is empty, and when it holds an error, the
  * form opens on that language.
  *
+ * Inline tables (a risk area's threats) get one row of tabs over the table:
+ * the chosen language's columns are shown, the others' hidden, in every row,
+ * rows added later included. A tab says when a row has a name in another
+ * language but not in that one.
+ *
  * What the server passes (templates/admin/catalogue_change_form.html): the
  * translated fields, the languages with their names, and the tabs' words.
  */
@@ -47,11 +52,11 @@
       var chosen = group.codes[index] === code;
       tab.setAttribute("aria-selected", chosen ? "true" : "false");
       tab.tabIndex = chosen ? 0 : -1;
-      group.rows[index].hidden = !chosen;
       if (chosen && focus) {
         tab.focus();
       }
     });
+    group.show(code);
   }
 
   function selectEverywhere(code, current) {
@@ -96,29 +101,43 @@
     selectEverywhere(group.codes[next], group);
   }
 
-  function build(rows, codes) {
-    var first = rows[0];
-    var label = fieldLabel(first);
+  function makeTablist(label) {
     var tablist = document.createElement("div");
     tablist.className = "language-tabs";
     tablist.setAttribute("role", "tablist");
     tablist.setAttribute("aria-label", data.label.replace("%(field)s", label));
-    var group = { tablist: tablist, tabs: [], rows: rows, codes: codes };
+    return tablist;
+  }
+
+  function makeTab(id, code, panelId) {
+    var tab = document.createElement("button");
+    var name = document.createElement("span");
+    var state = document.createElement("span");
+    tab.type = "button";
+    tab.id = id;
+    tab.className = "language-tab";
+    tab.setAttribute("role", "tab");
+    tab.setAttribute("aria-controls", panelId);
+    tab.lang = code;
+    name.textContent = data.names[code];
+    state.className = "language-tab-state";
+    tab.append(name, " ", state);
+    return tab;
+  }
+
+  function build(rows, codes) {
+    var first = rows[0];
+    var tablist = makeTablist(fieldLabel(first));
+    var group = { tablist: tablist, tabs: [], codes: codes };
+    group.show = function (code) {
+      rows.forEach(function (row, index) {
+        row.hidden = codes[index] !== code;
+      });
+    };
     rows.forEach(function (row, index) {
       var code = codes[index];
       var input = row.querySelector("input, textarea, select");
-      var tab = document.createElement("button");
-      var name = document.createElement("span");
-      var state = document.createElement("span");
-      tab.type = "button";
-      tab.id = input.id + "-tab";
-      tab.className = "language-tab";
-      tab.setAttribute("role", "tab");
-      tab.setAttribute("aria-controls", input.id + "-panel");
-      tab.lang = code;
-      name.textContent = data.names[code];
-      state.className = "language-tab-state";
-      tab.append(name, " ", state);
+      var tab = makeTab(input.id + "-tab", code, input.id + "-panel");
       row.id = input.id + "-panel";
       row.setAttribute("role", "tabpanel");
       row.setAttribute("aria-labelledby", tab.id);
@@ -138,6 +157,116 @@
     return group;
   }
 
+  // The language of a translated column's class ("column-name_fr",
+  // "field-name_fr"), or null.
+  function columnLanguage(element, prefix, codes) {
+    for (var i = 0; i < element.classList.length; i++) {
+      var name = element.classList[i];
+      if (name.indexOf(prefix) !== 0) {
+        continue;
+      }
+      for (var j = 0; j < codes.length; j++) {
+        if (name.slice(-codes[j].length - 1) === "_" + codes[j]) {
+          return { field: name.slice(prefix.length, -codes[j].length - 1), code: codes[j] };
+        }
+      }
+    }
+    return null;
+  }
+
+  function buildTable(table, codes) {
+    var present = [];
+    var fields = [];
+    table.querySelectorAll(":scope > thead th, :scope > tbody > tr > td").forEach(function (cell) {
+      var column = columnLanguage(cell, cell.tagName === "TH" ? "column-" : "field-", codes);
+      if (!column) {
+        return;
+      }
+      cell.classList.add("language-cell");
+      cell.dataset.language = column.code;
+      if (present.indexOf(column.code) === -1) {
+        present.push(column.code);
+      }
+      if (fields.indexOf(column.field) === -1) {
+        fields.push(column.field);
+      }
+    });
+    if (present.length < 2) {
+      return null;
+    }
+    present = codes.filter(function (code) {
+      return present.indexOf(code) !== -1;
+    });
+    var fieldset = table.closest("fieldset");
+    var heading = fieldset && fieldset.querySelector("h2");
+    var tablist = makeTablist(heading ? heading.textContent.trim() : "");
+    // The table stays a table; a wrapper is the tabs' panel.
+    var panel = document.createElement("div");
+    panel.id = (table.closest(".inline-group").id || "inline") + "-languages";
+    panel.setAttribute("role", "tabpanel");
+    table.parentNode.insertBefore(panel, table);
+    panel.append(table);
+    panel.parentNode.insertBefore(tablist, panel);
+    var group = { tablist: tablist, tabs: [], codes: present };
+    // The first translated column (the name) says whether a row is written in
+    // a language: a row named in one language but not in another is a gap.
+    var key = fields[0];
+    function rowsWithText() {
+      return Array.prototype.filter.call(
+        table.querySelectorAll(":scope > tbody > tr.form-row:not(.empty-form)"),
+        function (row) {
+          return present.some(function (code) {
+            var cell = row.querySelector("td.field-" + key + "_" + code);
+            return cell && textOf(cell);
+          });
+        }
+      );
+    }
+    function update() {
+      var rows = rowsWithText();
+      group.tabs.forEach(function (tab, index) {
+        var code = present[index];
+        var cells = table.querySelectorAll(".language-cell[data-language='" + code + "']");
+        var hasError = Array.prototype.some.call(cells, function (cell) {
+          return !cell.closest(".empty-form") && !!cell.querySelector(".errorlist");
+        });
+        var isEmpty = rows.some(function (row) {
+          var cell = row.querySelector("td.field-" + key + "_" + code);
+          return cell && !textOf(cell);
+        });
+        var state = tab.querySelector(".language-tab-state");
+        state.textContent = hasError ? data.error : isEmpty ? data.incomplete : "";
+        state.hidden = !hasError && !isEmpty;
+        tab.classList.toggle("language-tab-error", hasError);
+        tab.classList.toggle("language-tab-empty", isEmpty && !hasError);
+      });
+    }
+    group.show = function (code) {
+      // Queried afresh: rows added since are clones of the template row.
+      table.querySelectorAll(".language-cell").forEach(function (cell) {
+        cell.hidden = cell.dataset.language !== code;
+      });
+      var index = present.indexOf(code);
+      if (index !== -1) {
+        panel.setAttribute("aria-labelledby", group.tabs[index].id);
+      }
+    };
+    present.forEach(function (code) {
+      var tab = makeTab(panel.id + "-" + code + "-tab", code, panel.id);
+      tab.addEventListener("click", function () {
+        selectEverywhere(code, group);
+      });
+      tablist.append(tab);
+      group.tabs.push(tab);
+    });
+    tablist.addEventListener("keydown", onKeydown.bind(group));
+    table.addEventListener("input", update);
+    document.addEventListener("formset:added", update);
+    document.addEventListener("formset:removed", update);
+    update();
+    return group;
+  }
+
   function setUp() {
     var source = document.getElementById("language-tabs");
     if (!source) {
@@ -151,7 +280,7 @@
     var codes = data.languages.map(function (language) {
       return language[0];
     });
-    // Only the form's own fieldsets: inline rows (tables) keep their columns.
+    // The form's own fieldsets; inline tables are handled by buildTable.
     document.querySelectorAll("#content-main form fieldset.module").forEach(function (fieldset) {
       if (fieldset.closest(".inline-group")) {
         return;
@@ -171,6 +300,14 @@
         }
       });
     });
+    document
+      .querySelectorAll("#content-main .inline-group .tabular table")
+      .forEach(function (table) {
+        var group = buildTable(table, codes);
+        if (group) {
+          groups.push(group);
+        }
+      });
     if (!groups.length) {
       return;
     }

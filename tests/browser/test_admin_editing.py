@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from programmes.models import Access, PublicationStatus, Tool
 from programmes.roles import ensure_roles
+from risk_areas.models import RiskArea, Threat
 
 from .conftest import DESKTOP, PHONE, require_playwright
 from .test_accessibility import AxeFindingWarning, Findings, audit
@@ -168,7 +169,9 @@ def test_form_opens_on_the_language_holding_an_error(site, page, editor, tool):
     )
 
 
-def test_without_scripts_every_language_is_shown(site, browser, editor, tool):
+def test_without_scripts_every_language_is_shown(
+    site, browser, editor, tool, risk_area
+):
     context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
     page = context.new_page()
     try:
@@ -177,8 +180,113 @@ def test_without_scripts_every_language_is_shown(site, browser, editor, tool):
         expect(page.get_by_role("tab")).to_have_count(0)
         for code in LANGUAGES:
             expect(page.locator(f"#id_summary_{code}")).to_be_visible()
+        page.goto(f"{site.base}/admin/risk_areas/riskarea/{risk_area.pk}/change/")
+        for code in LANGUAGES:
+            expect(page.locator(f"#id_threats-0-name_{code}")).to_be_visible()
     finally:
         context.close()
+
+
+@pytest.fixture
+def risk_area(site):
+    """A risk area with threats, whose threats' names the test may change; put
+    back afterwards."""
+    record = RiskArea.objects.get(slug="environment")
+    threats = list(record.threats.order_by("order", "pk"))
+    assert len(threats) > 1, "the environment risk area should have threats"
+    columns = [f"name_{code}" for code in LANGUAGES] + ["updated"]
+    before = {t.pk: {c: getattr(t, c) for c in columns} for t in threats}
+    started = timezone.now()
+    yield record
+    for pk, values in before.items():
+        Threat.objects.filter(pk=pk).update(**values)
+    Threat.history.filter(history_date__gte=started).delete()
+    RiskArea.history.filter(id=record.pk, history_date__gte=started).delete()
+
+
+def threats_tabs(page):
+    return page.get_by_role("tablist", name="Languages of Threats")
+
+
+def test_threats_table_shows_one_language_at_a_time(site, page, editor, risk_area):
+    sign_in(page, site, f"/admin/risk_areas/riskarea/{risk_area.pk}/change/")
+    tabs = threats_tabs(page)
+    expect(tabs.get_by_role("tab", selected=True)).to_have_text("English")
+    table = page.locator("#threats-group table")
+    expect(table.locator("th.column-name_en")).to_be_visible()
+    expect(table.locator("th.column-name_fr")).to_be_hidden()
+    expect(page.locator("#id_threats-0-name_en")).to_be_visible()
+    expect(page.locator("#id_threats-0-name_fr")).to_be_hidden()
+
+    tabs.get_by_role("tab", name="French").click()
+
+    for column in ["name", "keywords"]:
+        expect(table.locator(f"th.column-{column}_fr")).to_be_visible()
+        expect(table.locator(f"th.column-{column}_en")).to_be_hidden()
+    expect(page.locator("#id_threats-0-name_fr")).to_be_visible()
+    expect(page.locator("#id_threats-1-name_fr")).to_be_visible()
+    expect(page.locator("#id_threats-0-name_en")).to_be_hidden()
+    # The columns that are not translated stay.
+    expect(page.locator("#id_threats-0-order")).to_be_visible()
+    # The form's own fields follow the table's choice, and the other way round.
+    expect(page.locator("#id_summary_fr")).to_be_visible()
+    page.get_by_role("tablist", name="Languages of Name").get_by_role(
+        "tab", name="Arabic"
+    ).click()
+    expect(tabs.get_by_role("tab", selected=True)).to_have_text("Arabic")
+    expect(page.locator("#id_threats-0-name_ar")).to_be_visible()
+    expect(page.locator("#id_threats-0-name_fr")).to_be_hidden()
+
+
+def test_editor_renames_a_threat_in_two_languages_through_the_tabs(
+    site, page, editor, risk_area
+):
+    threat = risk_area.threats.order_by("order", "pk").first()
+    french, spanish = "Menace renommée en français", "Amenaza renombrada en español"
+    sign_in(page, site, f"/admin/risk_areas/riskarea/{risk_area.pk}/change/")
+    tabs = threats_tabs(page)
+
+    tabs.get_by_role("tab", name="French").click()
+    page.locator("#id_threats-0-name_fr").fill(french)
+    tabs.get_by_role("tab", name="French").focus()
+    page.keyboard.press("ArrowRight")
+    expect(tabs.get_by_role("tab", selected=True)).to_have_text("Spanish")
+    page.locator("#id_threats-0-name_es").fill(spanish)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    threat.refresh_from_db()
+    assert (threat.name_fr, threat.name_es) == (french, spanish)
+    page.goto(
+        site.url(
+            "risk_areas:riskarea-detail", lang="fr", kwargs={"slug": "environment"}
+        )
+    )
+    expect(page.locator("main")).to_contain_text(french)
+
+
+def test_threats_tab_says_when_a_row_lacks_the_language(site, page, editor, risk_area):
+    sign_in(page, site, f"/admin/risk_areas/riskarea/{risk_area.pk}/change/")
+    russian = threats_tabs(page).get_by_role("tab", name="Russian")
+    expect(russian).not_to_contain_text("incomplete")
+
+    russian.click()
+    page.locator("#id_threats-1-name_ru").fill("")
+
+    expect(russian).to_contain_text("incomplete")
+
+
+def test_a_threat_added_in_the_table_shows_the_chosen_language(
+    site, page, editor, risk_area
+):
+    sign_in(page, site, f"/admin/risk_areas/riskarea/{risk_area.pk}/change/")
+    threats_tabs(page).get_by_role("tab", name="Spanish").click()
+    count = risk_area.threats.count()
+
+    page.locator("#threats-group .add-row a").click()
+
+    expect(page.locator(f"#id_threats-{count}-name_es")).to_be_visible()
+    expect(page.locator(f"#id_threats-{count}-name_en")).to_be_hidden()
 
 
 def audit_at_both_widths(page, axe_script, name, failing, reported):
@@ -196,7 +304,7 @@ def audit_at_both_widths(page, axe_script, name, failing, reported):
     "lang, theme", [("", "light"), ("ar", "dark")], ids=["en-light", "ar-dark"]
 )
 def test_admin_sign_in_and_change_form_have_no_wcag_a_or_aa_violations(
-    site, page, editor, tool, axe_script, lang, theme
+    site, page, editor, tool, risk_area, axe_script, lang, theme
 ):
     failing, reported = Findings(), Findings()
     page.emulate_media(color_scheme=theme)
@@ -207,6 +315,10 @@ def test_admin_sign_in_and_change_form_have_no_wcag_a_or_aa_violations(
     audit_at_both_widths(
         page, axe_script, prefix + change_path(tool), failing, reported
     )
+    # A form with an inline table under language tabs.
+    risk_area_path = f"{prefix}/admin/risk_areas/riskarea/{risk_area.pk}/change/"
+    page.goto(site.base + risk_area_path)
+    audit_at_both_widths(page, axe_script, risk_area_path, failing, reported)
 
     if reported:
         warnings.warn(AxeFindingWarning(f"admin: findings\n{reported}"), stacklevel=1)
