@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from risk_areas.languages import translated
-from risk_areas.models import CEPComponent, RiskArea, Threat
+from risk_areas.models import Threat
 
+from . import cached
 from .coverage import Cell
 from .models import Programme, Tool
 from .related import first_few_by, list_url
@@ -206,7 +207,7 @@ def compare(requested, user):
         )
         return result
     items = result.items
-    result.risk_areas = list(RiskArea.objects.all())
+    result.risk_areas = cached.risk_areas()
     result.sections = [
         _section(
             "risk-areas",
@@ -228,7 +229,7 @@ def compare(requested, user):
         _section(
             "components",
             _("CEP components"),
-            _component_rows(items, list(CEPComponent.objects.all()), kind, user),
+            _component_rows(items, cached.components(), kind, user),
             _("No CEP components yet."),
         ),
         _section(

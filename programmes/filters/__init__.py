@@ -27,11 +27,18 @@ from risk_areas.languages import translated
 from risk_areas.models import CEPComponent, RiskArea, Threat
 from risk_areas.slugs import SlugRenamed, resolve_old_slugs
 
+from .. import cached
 from ..editorial import visible
 from ..models import Partner, Programme, Tool
 from ..search import clean_query, parse_query, search_queryset, understood
 from .options import Facet, facet_counts, slug_filter
 
+# Filters whose options are a small table's records, read from the cache.
+CACHED_OPTIONS = {
+    "risk_area": cached.risk_areas,
+    "component": cached.components,
+    "partner": cached.partners,
+}
 # Look-ups of old slugs per request: no real link carries more, a crafted one may.
 MAX_OLD_SLUGS = 50
 SORT_CHOICES = [
@@ -95,7 +102,13 @@ class CatalogueFilter(FilterSet):
         self.ignored = []
         super().__init__(QueryDict(), queryset, request=request, prefix=prefix)
         self.filters["sort"].extra["choices"] = self.sort_choices
-        given = options or {}
+        # The small tables' records come from the cache (`programmes.cached`).
+        given = {
+            name: read()
+            for name, read in CACHED_OPTIONS.items()
+            if name in self.filters
+        }
+        given.update(options or {})
         asked = data if data is not None else QueryDict()
         # A filter without a facet offers its records only when it is used.
         self.options = {

@@ -3,8 +3,7 @@
 from django.http import QueryDict
 from django.views.generic import TemplateView
 
-from risk_areas.models import CEPComponent, RiskArea
-
+from .. import cached
 from ..coverage import coverage
 from ..exports import CoverageExporter
 from ..filters import ProgrammeFilter, ToolFilter
@@ -27,7 +26,7 @@ class CoverageView(TemplateView):
         for name in PARAMETERS:
             params.setlist(name, request.GET.getlist(name))
         user = request.user
-        components = list(CEPComponent.objects.all())
+        components = cached.components()
         # Both read the components this page shows anyway: no query of their own.
         options = {"component": components}
         filtersets = [
@@ -48,7 +47,7 @@ class CoverageView(TemplateView):
             for name in PARAMETERS
             if (value := filterset.data.get(name))
         }
-        risk_areas = list(RiskArea.objects.all())
+        risk_areas = cached.risk_areas()
         if export_format:
             return download(
                 request,

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from risk_areas.languages import translated
-from risk_areas.models import CEPComponent
 from risk_areas.slugs import OldSlugRedirectMixin
 
+from .. import cached
 from ..models import Partner, Programme, Tool
 from ..related import FIRST_FEW, first_few, first_few_by, list_url
 
@@ -75,7 +75,7 @@ class ProgrammeDetailView(CatalogueDetailView):
             tools.with_coverage(), "components", [translated("name"), "pk"]
         )
         tool_groups = []
-        for component in [*CEPComponent.objects.all(), None]:
+        for component in [*cached.components(), None]:
             if group := groups.get(component.pk if component else None):
                 group.url = list_url(
                     "programmes:tool-list",

@@ -11,6 +11,7 @@ from risk_areas.languages import translated
 from risk_areas.models import CEPComponent, RiskArea, Threat
 from risk_areas.slugs import OldSlugRedirectMixin
 
+from .. import cached
 from ..coverage import cross_table
 from ..models import (
     CoverageLevel,
@@ -74,7 +75,7 @@ class RiskAreaDetailView(OldSlugRedirectMixin, DetailView):
             ["programme__order", "programme__name"],
         )
         programme_url = list_url("programmes:programme-list", risk_area=area.slug)
-        components = list(CEPComponent.objects.all())
+        components = cached.components()
         for component in components:
             group = tool_groups.get(component.pk, FirstFew())
             group.url = list_url(
@@ -97,7 +98,7 @@ class RiskAreaDetailView(OldSlugRedirectMixin, DetailView):
             tool_url=list_url("programmes:tool-list", risk_area=area.slug),
             component_groups=components,
             unassigned_coverage=unassigned,
-            other_risk_areas=RiskArea.objects.exclude(pk=area.pk),
+            other_risk_areas=[a for a in cached.risk_areas() if a.pk != area.pk],
             **kwargs,
         )
 
@@ -117,7 +118,7 @@ class CEPComponentListView(ListView):
         context = super().get_context_data(**kwargs)
         context["cross_table"] = cross_table(
             Tool.objects.visible_to(self.request.user),
-            list(RiskArea.objects.all()),
+            cached.risk_areas(),
             list(context["components"]),
         )
         return context
@@ -168,6 +169,6 @@ class CEPComponentDetailView(OldSlugRedirectMixin, DetailView):
             tools=tools,
             tools_by_area=tools_by_area,
             programmes=programmes,
-            other_components=CEPComponent.objects.exclude(pk=component.pk),
+            other_components=[c for c in cached.components() if c.pk != component.pk],
             **kwargs,
         )

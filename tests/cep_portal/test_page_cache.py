@@ -12,12 +12,14 @@ from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cep_portal.cache import PageCacheMiddleware, catalogue_tables, catalogue_version
+from programmes import cached as cached_tables
 from programmes.models import Partner, PublicationStatus, Tool
 from risk_areas.history import recorded_as
-from risk_areas.models import RiskArea
+from risk_areas.models import CEPComponent, RiskArea
 from risk_areas.versions import restore_version
 from tests import factories
 
@@ -569,3 +571,49 @@ def test_pages_cached_in_redis_change_right_after_a_write(
 
     assert "Package Renamed Elsewhere" not in text_of(before)
     assert "Package Renamed Elsewhere" in text_of(after)
+
+
+@pytest.mark.parametrize(
+    "read, model",
+    [
+        (cached_tables.risk_areas, RiskArea),
+        (cached_tables.components, CEPComponent),
+        (cached_tables.partners, Partner),
+    ],
+    ids=["risk areas", "components", "partners"],
+)
+def test_the_small_tables_cached_by_version_are_never_stale(
+    read, model, django_assert_num_queries
+):
+    """Risk areas, components and partners come from the cache, keyed like the
+    pages: a change through `update()` (no signal, no save) shows at once."""
+    factories.make_risk_area("Revenue", slug="revenue")
+    factories.make_component("Tools", slug="tools")
+    factories.make_partner("Interpol", slug="interpol")
+    record = model.objects.get()
+    assert [str(r) for r in read()] == [str(record)]
+    with django_assert_num_queries(1):  # the version only
+        read()
+
+    model.objects.filter(pk=record.pk).update(name_en="Renamed")
+
+    assert [str(r) for r in read()] == ["Renamed"]
+
+
+def test_a_reading_request_reads_the_catalogue_version_once(client, django_user_model):
+    """A member's page is not shared, but the small tables cached by version
+    still are: the version is read once for the request, however many of them
+    the page reads, and the tables not at all."""
+    factories.make_tool("Revenue Package", slug="revenue-package")
+    member = django_user_model.objects.create_user("member", password="pw-long-enough")
+    client.force_login(member)
+    client.get("/coverage/")  # fills the cache for this version
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/coverage/")
+    assert response.status_code == 200
+    sql = [query["sql"] for query in queries]
+    assert sum("cep_portal_catalogueversion" in text for text in sql) == 1
+    for table in ("risk_areas_riskarea", "risk_areas_cepcomponent"):
+        assert not [
+            text for text in sql if text.split(" WHERE ")[0].endswith(f'FROM "{table}"')
+        ]
