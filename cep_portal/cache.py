@@ -55,6 +55,13 @@ UNCACHED_PATHS = ("admin", "accounts", "i18n", "healthz")
 # Headers a shared page may vary on: the language (read from the path, or else
 # from the cookie and Accept-Language, and part of the key), the cookies (a
 # session or messages cookie bypasses the cache) and the encoding (GZip).
+# A request without any of these gets the page, never 304 or 412.
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 SHARED_VARY = {"accept-language", "cookie", "accept-encoding"}
 # What decides the release: code, templates, translations and static files.
@@ -159,16 +166,20 @@ def ensure_version_triggers(using="default"):
     return created
 
 
+VERSION_SQL = f"SELECT stamp FROM {_quote(VERSION_TABLE)} WHERE id = 1"
+
+
 def catalogue_version():
     """The catalogue's current stamp (one small query), or None when the
-    version row is missing: then nothing is cached."""
+    version row is missing: then nothing is cached.
+
+    Plain SQL: it runs on every page served from the cache, where building the
+    same query through the ORM took half the time of the whole answer."""
     using = router.db_for_read(CatalogueVersion)
-    return (
-        CatalogueVersion.objects.using(using)
-        .filter(pk=1)
-        .values_list("stamp", flat=True)
-        .first()
-    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # The version read once for the request being answered (a GET or HEAD: nothing
@@ -290,11 +301,14 @@ class PageCacheMiddleware:
             request.get_full_path(),
         )
         cache = caches[settings.PAGE_CACHE_ALIAS]
-        validators = HttpResponse()
-        self.mark_shared(validators, etag)
-        not_modified = get_conditional_response(request, etag=etag, response=validators)
-        if not_modified is not validators:
-            return not_modified
+        if any(header in request.META for header in CONDITIONAL_HEADERS):
+            validators = HttpResponse()
+            self.mark_shared(validators, etag)
+            not_modified = get_conditional_response(
+                request, etag=etag, response=validators
+            )
+            if not_modified is not validators:
+                return not_modified
         stored = cache.get(key)
         if stored is not None:
             return self.replay(stored, request)

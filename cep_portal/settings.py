@@ -90,7 +90,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cep_portal.middleware.PermissionsPolicyMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cep_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages, not static files (WhiteNoise serves those precompressed
     # and answers before this); adds random padding against BREACH.

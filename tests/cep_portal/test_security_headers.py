@@ -154,3 +154,37 @@ def test_admin_pages_load_their_scripts_and_styles_from_files(admin_client):
     assert response.status_code == 200
     assert not INLINE.search(html)
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+
+
+def test_a_page_from_the_cache_carries_the_same_policy(client):
+    first = client.get("/programmes/")
+    again = client.get("/programmes/")
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert "default-src 'self'" in again["Content-Security-Policy"]
+
+
+def test_the_policy_built_once_still_follows_a_view_that_changes_it(rf):
+    """The portal builds its unchanging policy once per process; a view that
+    changes it with django-csp's decorators gets its change, as with django-csp."""
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    from cep_portal.middleware import ContentSecurityPolicyMiddleware
+
+    @csp_update({"img-src": ["https://images.example.org"]})
+    def widened(request):
+        return HttpResponse()
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse()
+
+    def plain(request):
+        return HttpResponse()
+
+    def answer(view):
+        return ContentSecurityPolicyMiddleware(view)(rf.get("/"))
+
+    assert "images.example.org" not in answer(plain)["Content-Security-Policy"]
+    assert "images.example.org" in answer(widened)["Content-Security-Policy"]
+    assert "Content-Security-Policy" not in answer(exempt)
