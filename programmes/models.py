@@ -23,6 +23,7 @@ from .editorial import (
     PublicationStatus,
     can_view_restricted,
     count_visible,
+    count_visible_apart,
     visible,
     with_record_counts,
 )
@@ -89,7 +90,9 @@ class ProgrammeQuerySet(EditorialQuerySet):
         )
 
     def with_tool_count(self, user):
-        return self.annotate(tool_count=count_visible("tools", user))
+        # A subquery per programme listed: a join would group every programme
+        # row with all its tools' links before counting them.
+        return self.annotate(tool_count=count_visible_apart(self.model, "tools", user))
 
     def with_links(self, user, tools=True):
         """Everything a programme's record shows, limited to what `user` may see.
