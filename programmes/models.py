@@ -4,10 +4,12 @@ What a reader may see is decided in one place, `programmes.editorial`: every
 view, count, link, export and feed starts from `visible_to(user)`.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from risk_areas.fulltext import with_documents
 from risk_areas.languages import translated
@@ -246,6 +248,18 @@ class Tool(EditorialModel):
     """An instrument, standard, IT system, guide, operation or report the WCO offers."""
 
     url_name = "programmes:tool-detail"
+    # What a tool's row in a table shows (tool_name_cells.html), its name
+    # aside: a long list reads only these.
+    ROW_FIELDS = ("slug", "acronym", "kind", "access", "publication_status")
+
+    @classmethod
+    def row_fields(cls):
+        """The fields a row reads, its name in every language, for `only()`."""
+        names = [
+            build_localized_fieldname("name", code)
+            for code, _name in settings.LANGUAGES
+        ]
+        return ["name", *names, *cls.ROW_FIELDS]
 
     class Kind(models.TextChoices):
         INSTRUMENT = "instrument", _("Legal instrument")

@@ -61,9 +61,15 @@ class RiskAreaDetailView(OldSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         area = self.object
-        tool_coverage = ToolCoverage.objects.filter(
-            risk_area=area, tool__in=Tool.objects.visible_to(user)
-        ).select_related("tool")
+        # Only what a row shows: the rows are ranked before the few are kept,
+        # and carrying every tool's texts through that costs ten times more.
+        tool_coverage = (
+            ToolCoverage.objects.filter(
+                risk_area=area, tool__in=Tool.objects.visible_to(user)
+            )
+            .select_related("tool")
+            .only("level", "risk_area", *(f"tool__{f}" for f in Tool.row_fields()))
+        )
         tool_groups = first_few_by(
             tool_coverage, "tool__components", ["level", "tool__name"]
         )
