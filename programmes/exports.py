@@ -14,11 +14,23 @@ reader may see): in the `Last-Modified` header, in the file name
 import csv
 import json
 
+from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
+from risk_areas.languages import translated
 from risk_areas.models import CEPComponent, RiskArea, Threat
 
-from .models import Access, CoverageLevel, Partner, Programme, Tool
+from .models import (
+    Access,
+    CoverageLevel,
+    Partner,
+    Programme,
+    ProgrammeCoverage,
+    Tool,
+    ToolCoverage,
+)
 from .search import kind_for
 
 EXPORT_FORMATS = ("csv", "json")
@@ -27,6 +39,39 @@ CHUNK_SIZE = 500
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CATALOGUE_MODELS = (RiskArea, Threat, CEPComponent, Partner, Programme, Tool)
+# What an export reads of a linked record: its slug and its name, in every
+# language (a missing translation falls back to English). Reading whole records
+# (every text in five languages, the search documents) made a tool export
+# spend most of its time building objects it barely read.
+LINK_FIELDS = (
+    "slug",
+    "name",
+    *(build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES),
+)
+# What an export never reads of the records themselves.
+UNREAD_PREFIXES = ("description", "keywords", "editor_notes", "search_")
+
+
+def _unread(model):
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.name.startswith(UNREAD_PREFIXES)
+    ]
+
+
+def _linked(queryset):
+    return queryset.only(*LINK_FIELDS)
+
+
+def _coverage(model, record):
+    """The coverage links of `record`s (the link's field naming them), primary
+    first, with their risk areas' names."""
+    return (
+        model.objects.select_related("risk_area")
+        .only("level", record, *(f"risk_area__{name}" for name in LINK_FIELDS))
+        .order_by("level", "risk_area__order")
+    )
 
 
 def neutralise(value):
@@ -140,9 +185,6 @@ class CatalogueExporter(Exporter):
     linked records the reader may see, in the same order. In CSV a cell joins
     the names of a kind of link."""
 
-    def with_links(self, queryset):
-        return queryset.with_links(self.user)
-
     def coverage(self, obj):
         return [
             {
@@ -196,6 +238,23 @@ class ProgrammeExporter(CatalogueExporter):
             ("updated", _("Last updated")),
         ]
 
+    def with_links(self, queryset):
+        """What `record()` reads, as the programme's page shows it (the
+        programme's `with_links()`), only the fields an export reads."""
+        tools = Tool.objects.visible_to(self.user).order_by(translated("name"))
+        return (
+            queryset.defer(*_unread(Programme))
+            .with_visible_successor(self.user)
+            .prefetch_related(
+                Prefetch(
+                    "coverage", queryset=_coverage(ProgrammeCoverage, "programme")
+                ),
+                Prefetch("threats", queryset=_linked(Threat.objects.all())),
+                Prefetch("partners", queryset=_linked(Partner.objects.all())),
+                Prefetch("tools", queryset=_linked(tools)),
+            )
+        )
+
     def record(self, obj):
         # Django leaves the attribute unset when the successor is hidden or none.
         successor = getattr(obj, "visible_successor", None)
@@ -237,6 +296,18 @@ class ToolExporter(CatalogueExporter):
             ("slug", _("Slug")),
             ("updated", _("Last updated")),
         ]
+
+    def with_links(self, queryset):
+        """What `record()` reads, as the tool's page shows it (the tool's
+        `with_links()`), only the fields an export reads."""
+        programmes = Programme.objects.visible_to(self.user).order_by("order", "name")
+        return queryset.defer(*_unread(Tool)).prefetch_related(
+            Prefetch("coverage", queryset=_coverage(ToolCoverage, "tool")),
+            Prefetch("programmes", queryset=_linked(programmes)),
+            Prefetch("threats", queryset=_linked(Threat.objects.all())),
+            Prefetch("components", queryset=_linked(CEPComponent.objects.all())),
+            Prefetch("partners", queryset=_linked(Partner.objects.all())),
+        )
 
     def record(self, obj):
         return {
