@@ -131,6 +131,12 @@ def relevance(kind, queries, languages, using, candidates):
     return scores, Q(pk__in=candidates)
 
 
+def relevances(kinds, queries, languages, using):
+    """Nothing computed ahead: ts_rank is part of each kind's query, over its
+    candidates (`relevance`), at no statement of its own."""
+    return [None for _kind in kinds]
+
+
 def _shown(field, languages):
     text = TextField()
     columns = [

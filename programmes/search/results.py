@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, FloatField, Value, Window
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -34,31 +35,46 @@ def understood(q, using="default"):
     return spelling.correct(parse_query(q), using)
 
 
-def search_queryset(queryset, q, *, relaxed=False):
+def search_queryset(queryset, q, *, relaxed=False, relevance=None):
     """`queryset` narrowed to the records matching `q`, annotated with `rank` and
     ordered best first. A query without words to search leaves it as it is.
 
     With `relaxed`, records need hold only one of the terms. The ordering after
-    rank is the model's own.
+    rank is the model's own. `relevance` is the score computed ahead with other
+    kinds' (`scoring.relevances`), if it was.
     """
     parsed = understood(q, queryset.db)
     if parsed.is_empty:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    queryset = scoring.search(queryset, parsed, relaxed=relaxed)
+    queryset = scoring.search(queryset, parsed, relaxed=relaxed, relevance=relevance)
     ordering = queryset.model._meta.ordering or ["pk"]
     return queryset.order_by("-rank", *ordering)
 
 
-def search_querysets(q, user, *, relaxed=False):
+def _relevances(parsed):
+    """Each kind's relevance for `parsed`, computed once for every round of a
+    search (see `search_querysets`)."""
+    return scoring.relevances(KINDS, parsed, DEFAULT_DB_ALIAS)
+
+
+def search_querysets(q, user, *, relaxed=False, relevances=None):
     """Every match of `q` that `user` may see, one queryset per kind (in the order
     of `KINDS`), ranked best first as on the search page. A query without words
-    to search finds nothing."""
+    to search finds nothing.
+
+    The kinds' relevance is computed ahead for all of them at once
+    (`scoring.relevances`), or given as `relevances` by a search that already
+    did: relaxing a query does not change it.
+    """
     parsed = understood(q)
+    querysets = [kind.visible_to(user) for kind in KINDS]
     if parsed.is_empty:
-        return [kind.visible_to(user).none() for kind in KINDS]
+        return [queryset.none() for queryset in querysets]
+    if relevances is None:
+        relevances = _relevances(parsed)
     return [
-        search_queryset(kind.visible_to(user), parsed, relaxed=relaxed)
-        for kind in KINDS
+        search_queryset(queryset, parsed, relaxed=relaxed, relevance=relevance)
+        for queryset, relevance in zip(querysets, relevances, strict=True)
     ]
 
 
@@ -70,9 +86,12 @@ def matching_querysets(q, user):
     query that may relax, the records with any of them.
     """
     parsed = understood(q)
-    querysets = search_querysets(parsed, user)
+    if parsed.is_empty:
+        return search_querysets(parsed, user)
+    relevances = _relevances(parsed)
+    querysets = search_querysets(parsed, user, relevances=relevances)
     if parsed.may_relax and not any(queryset.exists() for queryset in querysets):
-        querysets = search_querysets(parsed, user, relaxed=True)
+        querysets = search_querysets(parsed, user, relaxed=True, relevances=relevances)
     return querysets
 
 
@@ -333,8 +352,11 @@ def search_all(q, user, *, limit=RESULTS_PER_TYPE):
     results = SearchResults(parsed)
     if parsed.is_empty:
         return results
+    relevances = _relevances(parsed)
     for relaxed in (False, True):
-        querysets = search_querysets(parsed, user, relaxed=relaxed)
+        querysets = search_querysets(
+            parsed, user, relaxed=relaxed, relevances=relevances
+        )
         results.groups = [
             _hits(kind, queryset, user, parsed, limit)
             for kind, queryset in zip(KINDS, querysets, strict=True)

@@ -172,31 +172,45 @@ def text_match(kind, alternatives, fields, plain, languages, **options):
     return Q(pk__in=_matching(kind, query))
 
 
-def relevance(kind, queries, languages, using, candidates=None):
-    """(bm25() over the reader's columns for each of `queries` (lists of
-    alternatives), higher is better; the records it is computed for).
+def relevances(kinds, queries, languages, using):
+    """For each of `kinds`: (bm25() over the reader's columns for each of
+    `queries` (lists of alternatives), higher is better; the records it is
+    computed for).
 
-    FTS5 ranks every match in one pass over its index (one statement for all the
-    queries); the best RANKED of each carry their score into the query, the
-    others 0 (they still rank by the terms they hold and the bonuses). Scoring
-    each row in a subquery of its own would repeat the full-text query once per
-    matching row. (`candidates`, the best records by everything else, is not
-    needed: FTS5 finds its own best.)
+    FTS5 ranks every match in one pass over its index; one statement does it for
+    every kind and query, so a search costs one however many kinds it ranks. The
+    best RANKED of each carry their score into the kind's query, the others 0
+    (they still rank by the terms they hold and the bonuses). Scoring each row in
+    a subquery of its own would repeat the full-text query once per matching row.
     """
-    plain = [name for names in kind.plain.values() for name in names]
-    names = searched_columns(kind, kind.translated_fields(), plain, languages)
-    index = _quote(index_name(kind.model))
-    weights = ", ".join(str(COLUMN_WEIGHTS[w]) for _c, w in index_columns(kind))
-    best = (
-        f"SELECT * FROM (SELECT %s, rowid, -bm25({index}, {weights}) FROM {index} "
-        f"WHERE {index} MATCH %s ORDER BY bm25({index}, {weights}) LIMIT {RANKED})"
-    )
-    params = []
-    for position, alternatives in enumerate(queries):
-        params += [position, expression(alternatives, names)]
+    if not kinds:
+        return []
+    selects, params = [], []
+    for number, kind in enumerate(kinds):
+        plain = [name for names in kind.plain.values() for name in names]
+        names = searched_columns(kind, kind.translated_fields(), plain, languages)
+        index = _quote(index_name(kind.model))
+        weights = ", ".join(str(COLUMN_WEIGHTS[w]) for _c, w in index_columns(kind))
+        best = (
+            f"SELECT * FROM (SELECT %s, %s, rowid, -bm25({index}, {weights}) "
+            f"FROM {index} WHERE {index} MATCH %s "
+            f"ORDER BY bm25({index}, {weights}) LIMIT {RANKED})"
+        )
+        for position, alternatives in enumerate(queries):
+            selects.append(best)
+            params += [number, position, expression(alternatives, names)]
     with connections[using].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join([best] * len(queries)), params)
+        cursor.execute(" UNION ALL ".join(selects), params)
         rows = cursor.fetchall()
+    return [
+        _scored([row[1:] for row in rows if row[0] == number], len(queries))
+        for number in range(len(kinds))
+    ]
+
+
+def _scored(rows, queries):
+    """(a score per query that found records, the records scored) from `rows`
+    of (query, pk, score)."""
     scores = [
         Case(
             *(
@@ -207,10 +221,16 @@ def relevance(kind, queries, languages, using, candidates=None):
             default=Value(0.0),
             output_field=FloatField(),
         )
-        for position in range(len(queries))
+        for position in range(queries)
         if any(at == position for at, _pk, _score in rows)
     ]
     return scores, Q(pk__in=sorted({pk for _at, pk, _score in rows}))
+
+
+def relevance(kind, queries, languages, using, candidates=None):
+    """`kind`'s relevance alone (see `relevances`). (`candidates`, the best
+    records by everything else, is not needed: FTS5 finds its own best.)"""
+    return relevances([kind], queries, languages, using)[0]
 
 
 def snippets(kind, pks, alternatives, fields, languages, marks, using):
