@@ -233,38 +233,52 @@ def relevance(kind, queries, languages, using, candidates=None):
     return relevances([kind], queries, languages, using)[0]
 
 
-def snippets(kind, pks, alternatives, fields, languages, marks, using):
-    """pk -> {field: snippet() of the field around `alternatives`, the matches
-    between `marks`}, in the first of the reader's languages where they match."""
-    if not pks or not fields:
+def snippets(wanted, alternatives, languages, marks, using):
+    """kind key -> pk -> {field: snippet() of the field around `alternatives`, the
+    matches between `marks`}, in the first of the reader's languages where they
+    match, for each (kind, pks, fields) of `wanted` (one per kind).
+
+    One statement for every kind: a select per index, its snippets padded with
+    NULL to the widest, so the snippets of a whole page cost one query.
+    """
+    wanted = [(kind, pks, fields) for kind, pks, fields in wanted if pks and fields]
+    if not wanted:
         return {}
     start, end = marks
-    index = _quote(index_name(kind.model))
-    positions = {column: i for i, (column, _w) in enumerate(index_columns(kind))}
-    wanted = [
-        (field, f"{field}_{language}") for field in fields for language in languages
+    shown = [
+        [(field, f"{field}_{language}") for field in fields for language in languages]
+        for _kind, _pks, fields in wanted
     ]
-    calls = ", ".join(
-        f"snippet({index}, {positions[name]}, %s, %s, '…', {SNIPPET_TOKENS})"
-        for _field, name in wanted
-    )
-    every = [column for column, _weight in index_columns(kind)]
-    query = expression(alternatives, every, prefix=False)
-    placeholders = ", ".join("%s" for _pk in pks)
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, {calls} FROM {index} WHERE {index} MATCH %s "
-            f"AND rowid IN ({placeholders})",
-            [start, end] * len(wanted) + [query, *pks],
+    width = max(len(names) for names in shown)
+    selects, params = [], []
+    for number, ((kind, pks, _fields), names) in enumerate(
+        zip(wanted, shown, strict=True)
+    ):
+        index = _quote(index_name(kind.model))
+        positions = {column: i for i, (column, _w) in enumerate(index_columns(kind))}
+        calls = [
+            f"snippet({index}, {positions[name]}, %s, %s, '…', {SNIPPET_TOKENS})"
+            for _field, name in names
+        ] + ["NULL"] * (width - len(names))
+        every = [column for column, _weight in index_columns(kind)]
+        placeholders = ", ".join("%s" for _pk in pks)
+        selects.append(
+            f"SELECT %s, rowid, {', '.join(calls)} FROM {index} "
+            f"WHERE {index} MATCH %s AND rowid IN ({placeholders})"
         )
+        query = expression(alternatives, every, prefix=False)
+        params += [number, *[start, end] * len(names), query, *pks]
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
         rows = cursor.fetchall()
-    found = {}
-    for pk, *texts in rows:
-        shown = {}
-        for (field, _name), text in zip(wanted, texts, strict=True):
-            if field not in shown and text and start in text:
-                shown[field] = text
-        found[pk] = shown
+    found = {kind.key: {} for kind, _pks, _fields in wanted}
+    for number, pk, *texts in rows:
+        names = shown[number]
+        texts_shown = {}
+        for (field, _name), text in zip(names, texts[: len(names)], strict=True):
+            if field not in texts_shown and text and start in text:
+                texts_shown[field] = text
+        found[wanted[number][0].key][pk] = texts_shown
     return found
 
 
