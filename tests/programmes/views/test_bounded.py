@@ -56,7 +56,6 @@ OVER_THE_LIMIT = {
     "compare programmes": "11: the page cache's version, the records, four "
     "prefetches, risk areas, components, the component counts and two pickers",
     "compare tools": "11: as compare programmes",
-    "search": "19: programmes/search runs its own queries per kind of record",
 }
 
 
