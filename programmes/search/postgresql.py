@@ -197,10 +197,10 @@ def snippets(wanted, alternatives, languages, marks, using):
             columns[f"_text{slot}"], columns[f"_headline{slot}"] = text, headline
         records = kind.model._base_manager.filter(pk__in=pks).order_by()
         records = records.annotate(**columns).values(*columns)
-        sql, found_params = records.query.get_compiler(using).as_sql()
+        sql, select_params = records.query.get_compiler(using).as_sql()
         listed = ", ".join(_quote(name) for name in columns)
         selects.append(f"SELECT {listed} FROM ({sql}) AS {_quote(kind.key)}")
-        params += found_params
+        params += select_params
     with connections[using].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
         rows = cursor.fetchall()

@@ -251,6 +251,7 @@ def _marked_texts(texts, fields, parsed):
 
 
 def _snippet_fields(kind):
+    """The fields a snippet of `kind` may quote, in the order they are preferred."""
     return [name for name, _label in SNIPPET_FIELDS if name in kind.translated_fields()]
 
 
@@ -376,8 +377,9 @@ def search_all(q, user, *, limit=RESULTS_PER_TYPE):
 
     When no record holds most of the terms, records with any of them are
     returned and `relaxed` says so. A fixed number of queries, whatever the
-    catalogue's size: the relevance (SQLite), each kind's records, the threats
-    programmes and tools cover, and every snippet in one.
+    catalogue's size: the ranking (one statement for every kind, on SQLite),
+    each kind's records, the threats programmes and tools cover, and every
+    snippet in one.
     """
     parsed = understood(q)
     results = SearchResults(parsed)
@@ -393,10 +395,10 @@ def search_all(q, user, *, limit=RESULTS_PER_TYPE):
             for kind, queryset in zip(KINDS, querysets, strict=True)
         ]
         results.relaxed = relaxed
-        if any(count for _kind, _shown, count in found) or not parsed.may_relax:
+        if any(count for *_listed, count in found) or not parsed.may_relax:
             break
-    shown = [(kind, records) for kind, records, _count in found]
-    texts = _found_texts(shown, parsed, querysets[0].db)
+    listed = [(kind, records) for kind, records, _count in found]
+    texts = _found_texts(listed, parsed, querysets[0].db)
     results.groups = [
         _hits(
             kind, records, count, _snippets(kind, records, parsed, texts), user, parsed

@@ -210,7 +210,7 @@ def relevances(kinds, queries, languages, using):
 
 def _scored(rows, queries):
     """(a score per query that found records, the records scored) from `rows`
-    of (query, pk, score)."""
+    of (the query's position among `queries` of them, pk, score)."""
     scores = [
         Case(
             *(
@@ -245,14 +245,15 @@ def snippets(wanted, alternatives, languages, marks, using):
     if not wanted:
         return {}
     start, end = marks
-    shown = [
+    # (field, column) of each snippet a kind's select reads.
+    read = [
         [(field, f"{field}_{language}") for field in fields for language in languages]
         for _kind, _pks, fields in wanted
     ]
-    width = max(len(names) for names in shown)
+    width = max(len(names) for names in read)
     selects, params = [], []
     for number, ((kind, pks, _fields), names) in enumerate(
-        zip(wanted, shown, strict=True)
+        zip(wanted, read, strict=True)
     ):
         index = _quote(index_name(kind.model))
         positions = {column: i for i, (column, _w) in enumerate(index_columns(kind))}
@@ -273,12 +274,12 @@ def snippets(wanted, alternatives, languages, marks, using):
         rows = cursor.fetchall()
     found = {kind.key: {} for kind, _pks, _fields in wanted}
     for number, pk, *texts in rows:
-        names = shown[number]
-        texts_shown = {}
+        names = read[number]
+        shown = {}
         for (field, _name), text in zip(names, texts[: len(names)], strict=True):
-            if field not in texts_shown and text and start in text:
-                texts_shown[field] = text
-        found[wanted[number][0].key][pk] = texts_shown
+            if field not in shown and text and start in text:
+                shown[field] = text
+        found[wanted[number][0].key][pk] = shown
     return found
 
 
