@@ -131,6 +131,12 @@ def relevance(kind, queries, languages, using, candidates):
     return scores, Q(pk__in=candidates)
 
 
+def relevances(kinds, queries, languages, using):
+    """Nothing computed ahead: ts_rank is part of each kind's query, over its
+    candidates (`relevance`), at no statement of its own."""
+    return [None for _kind in kinds]
+
+
 def _shown(field, languages):
     text = TextField()
     columns = [
@@ -150,41 +156,64 @@ def _with_ellipses(headline, text, marks):
     return f"{prefix}{headline.strip()}{suffix}"
 
 
-def snippets(kind, pks, alternatives, fields, languages, marks, using):
-    """pk -> {field: ts_headline of the field's text (the reader's language, else
-    English) around `alternatives`, the matches between `marks`}, for the fields
-    where they match."""
-    if not pks or not fields:
-        return {}
+def _headline(text, query, languages, marks):
     start, end = marks
-    query = tsquery(alternatives, languages, prefix=False)
-    annotations = {}
-    for field in fields:
-        annotations[f"_{field}"] = _shown(field, languages)
-        annotations[f"_{field}_headline"] = SearchHeadline(
-            _shown(field, languages),
-            query,
-            config=fulltext.config(languages[0]),
-            start_sel=start,
-            stop_sel=end,
-            max_words=35,
-            min_words=15,
-        )
-    rows = (
-        kind.model._base_manager.using(using)
-        .filter(pk__in=pks)
-        .annotate(**annotations)
-        .values("pk", *annotations)
+    return SearchHeadline(
+        text,
+        query,
+        config=fulltext.config(languages[0]),
+        start_sel=start,
+        stop_sel=end,
+        max_words=35,
+        min_words=15,
     )
-    found = {}
-    for row in rows:
-        shown = {
-            field: _with_ellipses(row[f"_{field}_headline"], row[f"_{field}"], marks)
-            for field in fields
-            if start in (row[f"_{field}_headline"] or "")
-        }
+
+
+def snippets(wanted, alternatives, languages, marks, using):
+    """kind key -> pk -> {field: ts_headline of the field's text (the reader's
+    language, else English) around `alternatives`, the matches between `marks`},
+    for the fields where they match, for each (kind, pks, fields) of `wanted`
+    (one per kind).
+
+    One statement for every kind: a UNION ALL of each kind's texts and headlines,
+    padded with empty ones to the widest, so the snippets of a whole page cost
+    one query. Each kind's select names its columns in order: Django lists the
+    annotations of a `values()` in an order of its own.
+    """
+    wanted = [(kind, pks, fields) for kind, pks, fields in wanted if pks and fields]
+    if not wanted:
+        return {}
+    query = tsquery(alternatives, languages, prefix=False)
+    width = max(len(fields) for _kind, _pks, fields in wanted)
+    selects, params = [], []
+    for number, (kind, pks, fields) in enumerate(wanted):
+        columns = {"_number": Value(number), "_pk": F("pk")}
+        for slot in range(width):
+            if slot < len(fields):
+                text = _shown(fields[slot], languages)
+                headline = _headline(text, query, languages, marks)
+            else:
+                text = headline = Value("", output_field=TextField())
+            columns[f"_text{slot}"], columns[f"_headline{slot}"] = text, headline
+        records = kind.model._base_manager.filter(pk__in=pks).order_by()
+        records = records.annotate(**columns).values(*columns)
+        sql, select_params = records.query.get_compiler(using).as_sql()
+        listed = ", ".join(_quote(name) for name in columns)
+        selects.append(f"SELECT {listed} FROM ({sql}) AS {_quote(kind.key)}")
+        params += select_params
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        rows = cursor.fetchall()
+    found = {kind.key: {} for kind, _pks, _fields in wanted}
+    for number, pk, *columns in rows:
+        kind, _pks, fields = wanted[number]
+        shown = {}
+        for slot, field in enumerate(fields):
+            text, headline = columns[2 * slot : 2 * slot + 2]
+            if marks[0] in (headline or ""):
+                shown[field] = _with_ellipses(headline, text, marks)
         if shown:
-            found[row["pk"]] = shown
+            found[kind.key][pk] = shown
     return found
 
 

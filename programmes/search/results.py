@@ -11,15 +11,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, FloatField, Value, Window
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from risk_areas.languages import reader_languages
+from risk_areas.models import Threat
 
 from . import scoring, spelling
-from .kinds import KINDS, Kind, kind_for
+from .kinds import KINDS, THREAT_WORDS, Kind, kind_for
 from .query import ParsedQuery, parse_query
 
 # Results listed per type on the search page; the lists link to the rest.
@@ -34,31 +36,46 @@ def understood(q, using="default"):
     return spelling.correct(parse_query(q), using)
 
 
-def search_queryset(queryset, q, *, relaxed=False):
+def search_queryset(queryset, q, *, relaxed=False, relevance=None):
     """`queryset` narrowed to the records matching `q`, annotated with `rank` and
     ordered best first. A query without words to search leaves it as it is.
 
     With `relaxed`, records need hold only one of the terms. The ordering after
-    rank is the model's own.
+    rank is the model's own. `relevance` is the score computed ahead with other
+    kinds' (`scoring.relevances`), if it was.
     """
     parsed = understood(q, queryset.db)
     if parsed.is_empty:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    queryset = scoring.search(queryset, parsed, relaxed=relaxed)
+    queryset = scoring.search(queryset, parsed, relaxed=relaxed, relevance=relevance)
     ordering = queryset.model._meta.ordering or ["pk"]
     return queryset.order_by("-rank", *ordering)
 
 
-def search_querysets(q, user, *, relaxed=False):
+def _relevances(parsed):
+    """Each kind's relevance for `parsed`, computed once for every round of a
+    search (see `search_querysets`)."""
+    return scoring.relevances(KINDS, parsed, DEFAULT_DB_ALIAS)
+
+
+def search_querysets(q, user, *, relaxed=False, relevances=None):
     """Every match of `q` that `user` may see, one queryset per kind (in the order
     of `KINDS`), ranked best first as on the search page. A query without words
-    to search finds nothing."""
+    to search finds nothing.
+
+    The kinds' relevance is computed ahead for all of them at once
+    (`scoring.relevances`), or given as `relevances` by a search that already
+    did: relaxing a query does not change it.
+    """
     parsed = understood(q)
+    querysets = [kind.visible_to(user) for kind in KINDS]
     if parsed.is_empty:
-        return [kind.visible_to(user).none() for kind in KINDS]
+        return [queryset.none() for queryset in querysets]
+    if relevances is None:
+        relevances = _relevances(parsed)
     return [
-        search_queryset(kind.visible_to(user), parsed, relaxed=relaxed)
-        for kind in KINDS
+        search_queryset(queryset, parsed, relaxed=relaxed, relevance=relevance)
+        for queryset, relevance in zip(querysets, relevances, strict=True)
     ]
 
 
@@ -70,9 +87,12 @@ def matching_querysets(q, user):
     query that may relax, the records with any of them.
     """
     parsed = understood(q)
-    querysets = search_querysets(parsed, user)
+    if parsed.is_empty:
+        return search_querysets(parsed, user)
+    relevances = _relevances(parsed)
+    querysets = search_querysets(parsed, user, relevances=relevances)
     if parsed.may_relax and not any(queryset.exists() for queryset in querysets):
-        querysets = search_querysets(parsed, user, relaxed=True)
+        querysets = search_querysets(parsed, user, relaxed=True, relevances=relevances)
     return querysets
 
 
@@ -211,44 +231,74 @@ def _typed_marks(text, parsed):
     )
 
 
-def _marked_texts(backend, kind, pks, parsed, fields, languages, using):
+def _marked_texts(texts, fields, parsed):
     """pk -> (field, snippet) of the field that shows best why the record
-    matched: the most words as typed, then the most words."""
-    alternatives = [alt for group in parsed.groups for alt in group.alternatives]
-    found = backend.snippets(kind, pks, alternatives, fields, languages, MARKS, using)
+    matched: the most words as typed, then the most words. `texts` is what the
+    backend found of the records' fields (`_found_texts`), of `fields` and maybe
+    others asked for the same kind."""
     best = {}
-    for pk, texts in found.items():
+    for pk, found in texts.items():
         scored = [
             (_typed_marks(text, parsed), text.count(MARKS[0]), -position, field)
             for position, (field, text) in enumerate(
-                (field, texts[field]) for field in fields if field in texts
+                (field, found[field]) for field in fields if field in found
             )
         ]
         if scored:
             field = max(scored)[3]
-            best[pk] = (field, texts[field])
+            best[pk] = (field, found[field])
     return best
 
 
-def _threat_snippets(backend, records, parsed, languages, using):
-    """pk of a record -> a Snippet naming a threat it covers that matches."""
-    threats = {
-        threat.pk: threat
-        for record in records
-        for threat in getattr(record, "_prefetched_objects_cache", {}).get(
-            "threats", ()
-        )
-    }
-    if not threats:
-        return {}
-    threat_kind = kind_for(type(next(iter(threats.values()))))
-    fields = ["name", "keywords"]
-    found = _marked_texts(
-        backend, threat_kind, list(threats), parsed, fields, languages, using
+def _snippet_fields(kind):
+    """The fields a snippet of `kind` may quote, in the order they are preferred."""
+    return [name for name, _label in SNIPPET_FIELDS if name in kind.translated_fields()]
+
+
+def _threats(record):
+    """The threats `record` covers, read with it (see `Kind.visible_to`)."""
+    return getattr(record, "_prefetched_objects_cache", {}).get("threats", ())
+
+
+def _found_texts(found, parsed, using):
+    """kind key -> pk -> {field: the text around the words found} of every
+    record in `found` ((kind, records) pairs) and of the threats programmes and
+    tools cover, for their snippets.
+
+    One request to the backend, so one statement for the whole page: each kind
+    is asked for once, with every record and field the page wants of it (the
+    threats covered, their name and keywords, join the threats found).
+    """
+    wanted = {}
+    threat_kind = kind_for(Threat)
+
+    def want(kind, pks, fields):
+        _kind, known, names = wanted.setdefault(kind.key, (kind, {}, {}))
+        known.update(dict.fromkeys(pks))
+        names.update(dict.fromkeys(fields))
+
+    for kind, records in found:
+        want(kind, [record.pk for record in records], _snippet_fields(kind))
+        if kind.shows_threats:
+            covered = [threat.pk for record in records for threat in _threats(record)]
+            want(threat_kind, covered, THREAT_WORDS)
+    alternatives = [alt for group in parsed.groups for alt in group.alternatives]
+    return scoring.backend_for(using).snippets(
+        [(kind, list(pks), list(fields)) for kind, pks, fields in wanted.values()],
+        alternatives,
+        reader_languages(),
+        MARKS,
+        using,
     )
+
+
+def _threat_snippets(records, texts, parsed):
+    """pk of a record -> a Snippet naming a threat it covers that matches.
+    `texts`: the threats' texts found (`_found_texts`)."""
+    found = _marked_texts(texts, THREAT_WORDS, parsed)
     snippets = {}
     for record in records:
-        for threat in record._prefetched_objects_cache.get("threats", ()):
+        for threat in _threats(record):
             if threat.pk not in found:
                 continue
             field, shown = found[threat.pk]
@@ -262,20 +312,17 @@ def _threat_snippets(backend, records, parsed, languages, using):
     return snippets
 
 
-def _snippets(kind, records, parsed, using):
+def _snippets(kind, records, parsed, texts):
     """pk -> the Snippet that shows best why the record matched: its summary,
     description or keywords around the words found, else a threat it covers
-    that matches, else the start of its summary."""
-    backend = scoring.backend_for(using)
-    languages = reader_languages()
-    fields = [
-        name for name, _label in SNIPPET_FIELDS if name in kind.translated_fields()
-    ]
-    pks = [record.pk for record in records]
-    found = _marked_texts(backend, kind, pks, parsed, fields, languages, using)
+    that matches, else the start of its summary. `texts`: what the backend
+    found for the page (`_found_texts`)."""
+    fields = _snippet_fields(kind)
+    found = _marked_texts(texts.get(kind.key, {}), fields, parsed)
     threats = {}
     if kind.shows_threats:
-        threats = _threat_snippets(backend, records, parsed, languages, using)
+        covered = texts.get(kind_for(Threat).key, {})
+        threats = _threat_snippets(records, covered, parsed)
     snippets = {}
     for record in records:
         if record.pk in found:
@@ -296,11 +343,14 @@ def _snippets(kind, records, parsed, using):
     return snippets
 
 
-def _hits(kind, queryset, user, parsed, limit):
-    # The number of matches comes with the first rows: one query per type.
+def _records(queryset, limit):
+    """The first `limit` records of `queryset`, and how many it holds: one query
+    (the number of matches comes with the first rows)."""
     records = list(queryset.annotate(matches=Window(Count("pk")))[:limit])
-    count = records[0].matches if records else 0
-    snippets = _snippets(kind, records, parsed, queryset.db) if records else {}
+    return records, records[0].matches if records else 0
+
+
+def _hits(kind, records, count, snippets, user, parsed):
     hits = []
     for record in records:
         # Only a programme has one; it was read with the record.
@@ -327,19 +377,32 @@ def search_all(q, user, *, limit=RESULTS_PER_TYPE):
 
     When no record holds most of the terms, records with any of them are
     returned and `relaxed` says so. A fixed number of queries, whatever the
-    catalogue's size.
+    catalogue's size: the ranking (one statement for every kind, on SQLite),
+    each kind's records, the threats programmes and tools cover, and every
+    snippet in one.
     """
     parsed = understood(q)
     results = SearchResults(parsed)
     if parsed.is_empty:
         return results
+    relevances = _relevances(parsed)
     for relaxed in (False, True):
-        querysets = search_querysets(parsed, user, relaxed=relaxed)
-        results.groups = [
-            _hits(kind, queryset, user, parsed, limit)
+        querysets = search_querysets(
+            parsed, user, relaxed=relaxed, relevances=relevances
+        )
+        found = [
+            (kind, *_records(queryset, limit))
             for kind, queryset in zip(KINDS, querysets, strict=True)
         ]
         results.relaxed = relaxed
-        if results.total or not parsed.may_relax:
+        if any(count for *_listed, count in found) or not parsed.may_relax:
             break
+    listed = [(kind, records) for kind, records, _count in found]
+    texts = _found_texts(listed, parsed, querysets[0].db)
+    results.groups = [
+        _hits(
+            kind, records, count, _snippets(kind, records, parsed, texts), user, parsed
+        )
+        for kind, records, count in found
+    ]
     return results

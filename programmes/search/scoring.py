@@ -167,7 +167,29 @@ def _total(scores):
     return reduce(operator.add, scores) if scores else Value(0.0)
 
 
-def search(queryset, parsed, *, relaxed=False):
+def _relevance_queries(parsed):
+    """What the relevance score measures: every alternative of every term, then
+    the words as typed again (they count over synonyms)."""
+    everything = [alt for group in parsed.groups for alt in group.alternatives]
+    typed = [group.complete[0] for group in parsed.groups]
+    return [everything, typed]
+
+
+def relevances(kinds, parsed, using):
+    """For each of `kinds`, its relevance for `parsed` computed ahead of its
+    query, or None where the backend computes it within the query.
+
+    SQLite ranks its FTS5 indexes apart from the kinds' queries: one statement
+    for every kind, instead of one per kind as `search` would run, and the same
+    scores serve a relaxed search of the same query. PostgreSQL computes nothing
+    ahead.
+    """
+    backend = backend_for(using)
+    queries = _relevance_queries(parsed)
+    return backend.relevances(kinds, queries, reader_languages(), using)
+
+
+def search(queryset, parsed, *, relaxed=False, relevance=None):
     """`queryset` narrowed to the records holding any of `parsed`'s terms (weak
     words only when `relaxed`), annotated with `rank` (higher is better) and
     `terms` (how many it holds).
@@ -176,7 +198,8 @@ def search(queryset, parsed, *, relaxed=False):
     set of records only (`backend.relevance`): on PostgreSQL, the best `RANKED`
     by everything else (it only adds to a rank, so they stay ahead of the rest);
     on SQLite, the best matches of the FTS5 index. The work of scoring no longer
-    grows with the number of matches.
+    grows with the number of matches. `relevance`, when given, is the kind's
+    score computed ahead with the other kinds' (`relevances`).
     """
     kind = kind_for(queryset.model)
     backend = backend_for(queryset.db)
@@ -193,8 +216,6 @@ def search(queryset, parsed, *, relaxed=False):
     # Records holding a term: subqueries the database evaluates once each.
     queryset = queryset.filter(reduce(operator.or_, holding))
     queryset = queryset.annotate(terms=reduce(operator.add, held))
-    everything = [alt for group in parsed.groups for alt in group.alternatives]
-    typed = [group.complete[0] for group in parsed.groups]
     scores = [*weak, *_bonuses(backend, kind, parsed, languages)]
     acronym = _acronym_bonus(kind, parsed)
 
@@ -214,13 +235,14 @@ def search(queryset, parsed, *, relaxed=False):
         .order_by("-_before", "pk")
         .values("pk")[:RANKED]
     )
-    relevance, scored = backend.relevance(
-        kind, [everything, typed], languages, queryset.db, candidates
-    )
+    if relevance is None:
+        queries = _relevance_queries(parsed)
+        relevance = backend.relevance(kind, queries, languages, queryset.db, candidates)
+    relevant, scored = relevance
     # The same order as adding the relevance score to every record, since it is 0
     # for the others; only the scored records compute it.
     rank = Case(
-        When(scored, then=ranked(_total([*relevance, *scores]))),
+        When(scored, then=ranked(_total([*relevant, *scores]))),
         default=ranked(_total(scores)),
         output_field=FloatField(),
     )

@@ -172,31 +172,45 @@ def text_match(kind, alternatives, fields, plain, languages, **options):
     return Q(pk__in=_matching(kind, query))
 
 
-def relevance(kind, queries, languages, using, candidates=None):
-    """(bm25() over the reader's columns for each of `queries` (lists of
-    alternatives), higher is better; the records it is computed for).
+def relevances(kinds, queries, languages, using):
+    """For each of `kinds`: (bm25() over the reader's columns for each of
+    `queries` (lists of alternatives), higher is better; the records it is
+    computed for).
 
-    FTS5 ranks every match in one pass over its index (one statement for all the
-    queries); the best RANKED of each carry their score into the query, the
-    others 0 (they still rank by the terms they hold and the bonuses). Scoring
-    each row in a subquery of its own would repeat the full-text query once per
-    matching row. (`candidates`, the best records by everything else, is not
-    needed: FTS5 finds its own best.)
+    FTS5 ranks every match in one pass over its index; one statement does it for
+    every kind and query, so a search costs one however many kinds it ranks. The
+    best RANKED of each carry their score into the kind's query, the others 0
+    (they still rank by the terms they hold and the bonuses). Scoring each row in
+    a subquery of its own would repeat the full-text query once per matching row.
     """
-    plain = [name for names in kind.plain.values() for name in names]
-    names = searched_columns(kind, kind.translated_fields(), plain, languages)
-    index = _quote(index_name(kind.model))
-    weights = ", ".join(str(COLUMN_WEIGHTS[w]) for _c, w in index_columns(kind))
-    best = (
-        f"SELECT * FROM (SELECT %s, rowid, -bm25({index}, {weights}) FROM {index} "
-        f"WHERE {index} MATCH %s ORDER BY bm25({index}, {weights}) LIMIT {RANKED})"
-    )
-    params = []
-    for position, alternatives in enumerate(queries):
-        params += [position, expression(alternatives, names)]
+    if not kinds:
+        return []
+    selects, params = [], []
+    for number, kind in enumerate(kinds):
+        plain = [name for names in kind.plain.values() for name in names]
+        names = searched_columns(kind, kind.translated_fields(), plain, languages)
+        index = _quote(index_name(kind.model))
+        weights = ", ".join(str(COLUMN_WEIGHTS[w]) for _c, w in index_columns(kind))
+        best = (
+            f"SELECT * FROM (SELECT %s, %s, rowid, -bm25({index}, {weights}) "
+            f"FROM {index} WHERE {index} MATCH %s "
+            f"ORDER BY bm25({index}, {weights}) LIMIT {RANKED})"
+        )
+        for position, alternatives in enumerate(queries):
+            selects.append(best)
+            params += [number, position, expression(alternatives, names)]
     with connections[using].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join([best] * len(queries)), params)
+        cursor.execute(" UNION ALL ".join(selects), params)
         rows = cursor.fetchall()
+    return [
+        _scored([row[1:] for row in rows if row[0] == number], len(queries))
+        for number in range(len(kinds))
+    ]
+
+
+def _scored(rows, queries):
+    """(a score per query that found records, the records scored) from `rows`
+    of (the query's position among `queries` of them, pk, score)."""
     scores = [
         Case(
             *(
@@ -207,44 +221,65 @@ def relevance(kind, queries, languages, using, candidates=None):
             default=Value(0.0),
             output_field=FloatField(),
         )
-        for position in range(len(queries))
+        for position in range(queries)
         if any(at == position for at, _pk, _score in rows)
     ]
     return scores, Q(pk__in=sorted({pk for _at, pk, _score in rows}))
 
 
-def snippets(kind, pks, alternatives, fields, languages, marks, using):
-    """pk -> {field: snippet() of the field around `alternatives`, the matches
-    between `marks`}, in the first of the reader's languages where they match."""
-    if not pks or not fields:
+def relevance(kind, queries, languages, using, candidates=None):
+    """`kind`'s relevance alone (see `relevances`). (`candidates`, the best
+    records by everything else, is not needed: FTS5 finds its own best.)"""
+    return relevances([kind], queries, languages, using)[0]
+
+
+def snippets(wanted, alternatives, languages, marks, using):
+    """kind key -> pk -> {field: snippet() of the field around `alternatives`, the
+    matches between `marks`}, in the first of the reader's languages where they
+    match, for each (kind, pks, fields) of `wanted` (one per kind).
+
+    One statement for every kind: a select per index, its snippets padded with
+    NULL to the widest, so the snippets of a whole page cost one query.
+    """
+    wanted = [(kind, pks, fields) for kind, pks, fields in wanted if pks and fields]
+    if not wanted:
         return {}
     start, end = marks
-    index = _quote(index_name(kind.model))
-    positions = {column: i for i, (column, _w) in enumerate(index_columns(kind))}
-    wanted = [
-        (field, f"{field}_{language}") for field in fields for language in languages
+    # (field, column) of each snippet a kind's select reads.
+    read = [
+        [(field, f"{field}_{language}") for field in fields for language in languages]
+        for _kind, _pks, fields in wanted
     ]
-    calls = ", ".join(
-        f"snippet({index}, {positions[name]}, %s, %s, '…', {SNIPPET_TOKENS})"
-        for _field, name in wanted
-    )
-    every = [column for column, _weight in index_columns(kind)]
-    query = expression(alternatives, every, prefix=False)
-    placeholders = ", ".join("%s" for _pk in pks)
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, {calls} FROM {index} WHERE {index} MATCH %s "
-            f"AND rowid IN ({placeholders})",
-            [start, end] * len(wanted) + [query, *pks],
+    width = max(len(names) for names in read)
+    selects, params = [], []
+    for number, ((kind, pks, _fields), names) in enumerate(
+        zip(wanted, read, strict=True)
+    ):
+        index = _quote(index_name(kind.model))
+        positions = {column: i for i, (column, _w) in enumerate(index_columns(kind))}
+        calls = [
+            f"snippet({index}, {positions[name]}, %s, %s, '…', {SNIPPET_TOKENS})"
+            for _field, name in names
+        ] + ["NULL"] * (width - len(names))
+        every = [column for column, _weight in index_columns(kind)]
+        placeholders = ", ".join("%s" for _pk in pks)
+        selects.append(
+            f"SELECT %s, rowid, {', '.join(calls)} FROM {index} "
+            f"WHERE {index} MATCH %s AND rowid IN ({placeholders})"
         )
+        query = expression(alternatives, every, prefix=False)
+        params += [number, *[start, end] * len(names), query, *pks]
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
         rows = cursor.fetchall()
-    found = {}
-    for pk, *texts in rows:
+    found = {kind.key: {} for kind, _pks, _fields in wanted}
+    for number, pk, *texts in rows:
+        names = read[number]
         shown = {}
-        for (field, _name), text in zip(wanted, texts, strict=True):
+        for (field, _name), text in zip(names, texts[: len(names)], strict=True):
             if field not in shown and text and start in text:
                 shown[field] = text
-        found[pk] = shown
+        found[wanted[number][0].key][pk] = shown
     return found
 
 

@@ -5,8 +5,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from risk_areas.models import RiskArea
-
+from .. import cached
 from ..exports import SearchExporter
 from ..search import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, matching_querysets, search_all
 from .addresses import WithoutEmptyFieldsMixin
@@ -50,5 +49,5 @@ class SearchView(WithoutEmptyFieldsMixin, TemplateView):
         )
         if not results.total:
             context["examples"] = [str(example) for example in self.examples]
-            context["risk_areas"] = RiskArea.objects.all()
+            context["risk_areas"] = cached.risk_areas()
         return context

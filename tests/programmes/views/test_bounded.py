@@ -51,12 +51,6 @@ PAGES = {
     "compare tools": "/compare/?tool=cen&tool=cencomm",
 }
 
-# Pages over MAX_QUERIES for reasons outside these pages' views; each is named
-# with its count so the limit is met (and this mark removed) when fixed there.
-OVER_THE_LIMIT = {
-    "search": "19: programmes/search runs its own queries per kind of record",
-}
-
 
 def measure(client):
     # As on a running site: the small tables every page reads are in the cache
@@ -100,18 +94,7 @@ def test_a_page_runs_the_same_queries_whatever_the_catalogue_size(sizes, page):
     assert sizes["grown"][page][0] == sizes["bundled"][page][0]
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(
-            page,
-            marks=pytest.mark.xfail(
-                page in OVER_THE_LIMIT, strict=True, reason=OVER_THE_LIMIT.get(page, "")
-            ),
-        )
-        for page in PAGES
-    ],
-)
+@pytest.mark.parametrize("page", PAGES)
 def test_a_page_runs_at_most_ten_queries(sizes, page):
     assert sizes["grown"][page][0] <= MAX_QUERIES
 
