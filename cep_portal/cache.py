@@ -52,9 +52,6 @@ VERSION_TABLE = CatalogueVersion._meta.db_table
 TRIGGER_PREFIX = "cep_portal_version_"
 # Pages never cached, whatever the reader (after the language prefix, if any).
 UNCACHED_PATHS = ("admin", "accounts", "i18n", "healthz")
-# Headers a shared page may vary on: the language (read from the path, or else
-# from the cookie and Accept-Language, and part of the key), the cookies (a
-# session or messages cookie bypasses the cache) and the encoding (GZip).
 # A request without any of these gets the page, never 304 or 412.
 CONDITIONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH",
@@ -62,6 +59,9 @@ CONDITIONAL_HEADERS = (
     "HTTP_IF_MODIFIED_SINCE",
     "HTTP_IF_UNMODIFIED_SINCE",
 )
+# Headers a shared page may vary on: the language (read from the path, or else
+# from the cookie and Accept-Language, and part of the key), the cookies (a
+# session or messages cookie bypasses the cache) and the encoding (GZip).
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 SHARED_VARY = {"accept-language", "cookie", "accept-encoding"}
 # What decides the release: code, templates, translations and static files.
