@@ -110,7 +110,13 @@ def correct(parsed, using):
         found = closest(term.text, candidates, backend.STEMMED)
         if found:
             forms = backend.surface_forms(found, KINDS, languages, using)
-            found = min(forms, key=lambda form: distance(term.text, form), default=None)
+            # Ties go to the shorter form, then the alphabet: never to the set's
+            # order, which differs from one server process to the next.
+            found = min(
+                forms,
+                key=lambda form: (distance(term.text, form), len(form), form),
+                default=None,
+            )
         if found and found != term.text:
             corrections[term.text] = found
     if not corrections:

@@ -129,6 +129,23 @@ def test_corrections_follow_every_change_to_the_catalogue():
     assert understood("zanzibra").corrections == ()
 
 
+@pytest.mark.parametrize(
+    "forms", [["seaports", "seaport"], ["seaport", "seaports"]], ids=["one", "other"]
+)
+def test_a_correction_between_equally_close_forms_is_always_the_same(
+    monkeypatch, forms
+):
+    """Several app servers must suggest the same word: a tie between forms as
+    records write them is never settled by the order they were read in."""
+    from programmes.search import scoring
+
+    factories.make_tool("Seaport Guide", summary="Seaports and their controls.")
+    backend = scoring.backend_for(connection.alias)
+    monkeypatch.setattr(backend, "surface_forms", lambda *args: forms)
+
+    assert understood("seaportz").suggestion == "seaport"
+
+
 def test_corrections_read_the_readers_language_and_english():
     factories.make_tool("Seizure Guide", name_fr="Guide des saisies")
 
